@@ -1,0 +1,38 @@
+"""Errors the application services raise; the web layer turns them into 4xx JSON."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request the hall refuses; `code` names the kind, the message says why."""
+
+    code = "bad_request"
+    status = 400
+
+
+class NotFound(ServiceError):
+    """Something named by id does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+class Conflict(ServiceError):
+    """The request does not fit the current state (e.g. finishing a ticket never called)."""
+
+    code = "conflict"
+    status = 409
+
+
+class Forbidden(ServiceError):
+    """The caller may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class Invalid(ServiceError):
+    """The request's content is wrong (missing or mistyped fields)."""
+
+    code = "validation_error"
+    status = 422
