@@ -97,6 +97,7 @@ def device_token(ctx: HallContext, actor: Actor, device_id: str, kind: str, *, n
             device = Device(id=device_id, kind=kind, name=name or device_id, created_at=uow.now,
                             printer=(printer or device_id) if kind == "kiosk" else None)
             s.add(device)
+            s.flush()
         elif device.kind != kind:
             raise Invalid(f"device {device_id} is a {device.kind}, not a {kind}")
         elif printer is not None:

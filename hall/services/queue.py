@@ -448,3 +448,31 @@ def abandon_unserved(ctx: HallContext, actor: Actor) -> int:
                                          "waiting": stats.waiting_map(s, {t.service_id for t in tickets})})
         uow.commit()
         return len(ids)
+
+
+def window_queue(ctx: HallContext, window_id: int, limit: int = 20) -> dict:
+    """The tickets waiting for a window, in the order call-next takes them, with waiting counts per service."""
+    with ctx.read() as s:
+        window = s.get(Window, window_id)
+        if window is None:
+            raise NotFound(f"no window with id {window_id}")
+        service_ids = _services_of(s, window.id)
+        mine = or_(and_(Ticket.service_id.in_(service_ids), Ticket.target_window_id.is_(None)),
+                   Ticket.target_window_id == window.id)
+        tickets = s.execute(select(Ticket).where(Ticket.status == TicketStatus.WAITING, mine)
+                            .order_by(Ticket.priority.desc(), Ticket.queued_at, Ticket.id).limit(limit)).unique().scalars()
+        return {"window_id": window.id, "waiting": stats.waiting_map(s, service_ids),
+                "next": [{"ticket_id": t.id, "number": t.number, "service_id": t.service_id, "priority": t.priority,
+                          "issued_at": t.issued_at.isoformat(), "transferred_here": t.target_window_id == window.id}
+                         for t in tickets]}
+
+
+def recent_no_shows(ctx: HallContext) -> list[dict]:
+    """No-show tickets still within the reinstatement time (for the service desk)."""
+    with ctx.read() as s:
+        hall = hall_settings(s)
+        since = ctx.clock.now() - timedelta(minutes=hall.reinstate_minutes)
+        tickets = s.execute(select(Ticket).where(Ticket.status == TicketStatus.NO_SHOW, Ticket.no_show_at >= since)
+                            .order_by(Ticket.no_show_at.desc())).unique().scalars()
+        return [{"ticket_id": t.id, "number": t.number, "service_id": t.service_id, "service_name": t.service.name,
+                 "no_show_at": t.no_show_at.isoformat()} for t in tickets]

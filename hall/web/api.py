@@ -65,6 +65,13 @@ def ticket(actor, ticket_id: int):
     return jsonify(queue.get_ticket(hall(), ticket_id))
 
 
+@bp.get("/tickets/no-show")
+@requires(roles=ALL_STAFF)
+def no_shows(actor):
+    """No-show tickets that may still be reinstated at the service desk."""
+    return jsonify(queue.recent_no_shows(hall()))
+
+
 @bp.post("/tickets/<int:ticket_id>/reinstate")
 @requires(roles=ALL_STAFF)
 def reinstate(actor, ticket_id: int):
@@ -77,6 +84,13 @@ def reinstate(actor, ticket_id: int):
 def list_windows(actor):
     """Every window: number, department, services, state, clerk."""
     return jsonify(windows.list_windows(hall()))
+
+
+@bp.get("/windows/<int:window_id>/queue")
+@requires(roles=ALL_STAFF)
+def window_queue(actor, window_id: int):
+    """The tickets waiting for this window, in calling order."""
+    return jsonify(queue.window_queue(hall(), window_id))
 
 
 def _window_action(fn):
