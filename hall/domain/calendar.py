@@ -43,7 +43,9 @@ class YearArrangement:
         object.__setattr__(self, "makeup_workdays", frozenset(self.makeup_workdays))
         for d in self.holidays | self.makeup_workdays:
             if d.year != self.year:
-                raise CalendarError(f"{d.isoformat()} does not belong to the {self.year} arrangement")
+                raise CalendarError(
+                    f"{d.isoformat()} does not belong to the {self.year} arrangement"
+                )
         both = self.holidays & self.makeup_workdays
         if both:
             days = ", ".join(sorted(d.isoformat() for d in both))
@@ -210,6 +212,10 @@ class WorkingCalendar:
         """Working days from the calendar's first day up to and including ``d`` (fast path)."""
         return self._cum[self._offset(d) + 1]
 
+    def day_index_before(self, d: date) -> int:
+        """Working days from the calendar's first day strictly before ``d`` (fast path)."""
+        return self._cum[self._offset(d)]
+
     def date_of_index(self, k: int) -> date:
         """The k-th working day (1-based) counted from the calendar's first day (fast path)."""
         if k < 1:
@@ -244,8 +250,7 @@ class WorkingCalendar:
         elif n > 0:
             result = self.date_of_index(self.day_index(start) + n)
         else:
-            before = self._cum[self._offset(start)]  # working days strictly before start
-            result = self.date_of_index(before + n + 1)
+            result = self.date_of_index(self.day_index_before(start) + n + 1)
         missing = self.missing_years(start, result)
         return CalendarDay(result, bool(missing), missing)
 
