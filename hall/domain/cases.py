@@ -536,7 +536,11 @@ def record_step(
     step = current_step(case)
     if step is None:
         raise CaseRuleError(f"case {case.number} has no step in progress")
-    if case.case_type is CaseType.REPORT_UP and step.name is StepName.FINISH:
+    if (
+        case.case_type is CaseType.REPORT_UP
+        and step.name is StepName.FINISH
+        and action is StepAction.PASS
+    ):
         raise CaseRuleError(f"report-up case {case.number} closes by being forwarded up")
     position = case.workflow.index(step.name)
     if action is StepAction.PASS:
@@ -708,8 +712,7 @@ def request_extension(
         return replace(case, late_extension_requests=(*case.late_extension_requests, requested_on))
     extensions = [p for p in case.pauses if p.kind is PauseKind.EXTENSION] + [pause]
     used = sum(
-        calendar.day_index(p.until(None)) - calendar.day_index_before(p.start)
-        for p in extensions
+        calendar.day_index(p.until(None)) - calendar.day_index_before(p.start) for p in extensions
     )
     if used > case.limits.extension_days:
         raise CaseRuleError(

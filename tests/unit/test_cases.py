@@ -230,6 +230,11 @@ def test_report_up_case_closes_by_forwarding():
     case = forward_up(case, at(5), "李四", "市自然资源局")
     assert case.closing.code is ClosingCode.FORWARDED
     assert "市自然资源局" in case.closing.reason
+    up = open_case("R2", CaseType.REPORT_UP, "自然资源局", MON, LIMITS, "张三")
+    while current_step(up).name is not StepName.FINISH:
+        up = record_step(up, at(4), "张三", StepAction.PASS)
+    with pytest.raises(CaseRuleError, match="forwarded up"):
+        record_step(up, at(4), "张三", StepAction.PASS)
     with pytest.raises(CaseRuleError, match="only report-up"):
         forward_up(promised(), at(5), "李四", "市局")
 
