@@ -26,3 +26,50 @@ def prepare(default: str = "eventlet") -> str:
     elif mode != "threading":
         sys.exit(f"HALL_ASYNC_MODE must be eventlet, gevent or threading, not {mode!r}")
     return mode
+
+
+def start_os_thread(target, *args) -> None:
+    """Run `target` in a real operating-system thread, also when eventlet or gevent patched threading.
+
+    For blocking work (fsync, file I/O in C) that must never stall the server's event loop.
+    """
+    import threading
+
+    if _patched("eventlet"):
+        import eventlet.patcher
+
+        eventlet.patcher.original("_thread").start_new_thread(target, args)
+    elif _patched("gevent"):
+        from gevent import monkey
+
+        monkey.get_original("_thread", "start_new_thread")(target, args)
+    else:
+        threading.Thread(target=target, args=args, daemon=True).start()
+
+
+def os_sleep(seconds: float) -> None:
+    """time.sleep as the operating system does it (for real threads started above)."""
+    if _patched("eventlet"):
+        import eventlet.patcher
+
+        eventlet.patcher.original("time").sleep(seconds)
+    elif _patched("gevent"):
+        from gevent import monkey
+
+        monkey.get_original("time", "sleep")(seconds)
+    else:
+        import time
+
+        time.sleep(seconds)
+
+
+def _patched(library: str) -> bool:
+    if library == "eventlet" and "eventlet" in sys.modules:
+        import eventlet.patcher
+
+        return eventlet.patcher.is_monkey_patched("thread")
+    if library == "gevent" and "gevent" in sys.modules:
+        from gevent import monkey
+
+        return monkey.is_module_patched("threading")
+    return False

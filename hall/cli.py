@@ -97,7 +97,8 @@ def cmd_devices_token(args) -> int:
     from hall.services.access import device_token
     from hall.services.actors import SYSTEM
 
-    print(device_token(_context(), SYSTEM, args.device_id, args.kind, printer=args.printer))
+    printer = "" if args.no_printer else args.printer
+    print(device_token(_context(), SYSTEM, args.device_id, args.kind, printer=printer))
     return 0
 
 
@@ -154,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("device_id")
     token.add_argument("--kind", required=True, choices=DEVICE_KINDS)
     token.add_argument("--printer", help="for a kiosk: the name of its printer (default: the kiosk's id)")
+    token.add_argument("--no-printer", action="store_true", help="for a kiosk: it has no ticket printer")
     token.set_defaults(fn=cmd_devices_token)
 
     audit = sub.add_parser("audit", help="the e-supervision event log").add_subparsers(dest="audit_command",

@@ -84,7 +84,10 @@ def issue_staff_token(ctx: HallContext, staff: Staff) -> str:
 
 def device_token(ctx: HallContext, actor: Actor, device_id: str, kind: str, *, name: str = "",
                  printer: str | None = None) -> str:
-    """Create the device if new and return a fresh token for it (earlier tokens stay valid)."""
+    """Create the device if new and return a fresh token for it (earlier tokens stay valid).
+
+    A kiosk prints on the printer named `printer` (its own id by default; "" for none).
+    """
     if kind not in DEVICE_KINDS:
         raise Invalid(f"kind must be one of {', '.join(DEVICE_KINDS)}")
     if not device_id or not device_id.isascii() or len(device_id) > 64 or not device_id.replace("-", "").isalnum():
@@ -94,16 +97,18 @@ def device_token(ctx: HallContext, actor: Actor, device_id: str, kind: str, *, n
         s = uow.session
         device = s.get(Device, device_id)
         if device is None:
+            has_printer = kind == "kiosk" and printer != ""
             device = Device(id=device_id, kind=kind, name=name or device_id, created_at=uow.now,
-                            printer=(printer or device_id) if kind == "kiosk" else None)
+                            printer=(printer or device_id) if has_printer else None)
             s.add(device)
             s.flush()
         elif device.kind != kind:
             raise Invalid(f"device {device_id} is a {device.kind}, not a {kind}")
         elif printer is not None:
-            device.printer = printer
+            device.printer = printer or None
         s.add(AccessToken(token_hash=token_hash(token), device_id=device_id, created_at=uow.now))
         uow.record("device.token_issued", {"device_id": device_id, "kind": kind})
+        uow.after_commit(ctx.refs.clear)
         uow.commit()
     return token
 
@@ -112,6 +117,10 @@ def resolve_token(ctx: HallContext, token: str) -> Actor | None:
     """The actor a bearer token stands for, or None if unknown or revoked."""
     if not token or len(token) > 200:
         return None
+    return ctx.refs.tokens.get(token_hash(token), lambda: _resolve(ctx, token))
+
+
+def _resolve(ctx: HallContext, token: str) -> Actor | None:
     with ctx.read() as session:
         row = session.execute(select(AccessToken).where(AccessToken.token_hash == token_hash(token))).scalar_one_or_none()
         if row is None or row.revoked_at is not None:

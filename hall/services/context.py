@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hall.config import Settings
+from hall.services.reference import References
 from hall.store import eventlog
 from hall.store.db import is_postgres, make_engine, make_session_factory
 from hall.store.eventlog import StoredEvent
@@ -76,11 +77,13 @@ class HallContext:
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     publisher: Publisher = field(default_factory=NullPublisher)
+    refs: References = field(default_factory=References)
 
     @classmethod
-    def create(cls, settings: Settings, *, clock: Clock | None = None, publisher: Publisher | None = None) -> HallContext:
-        """Open the database named by the settings."""
-        engine = make_engine(settings.database_url)
+    def create(cls, settings: Settings, *, clock: Clock | None = None, publisher: Publisher | None = None,
+               server: bool = False) -> HallContext:
+        """Open the database named by the settings (`server`: the long-running process)."""
+        engine = make_engine(settings.database_url, background_checkpoint=server)
         return cls(settings, engine, make_session_factory(engine), clock or SystemClock(),
                    publisher or NullPublisher())
 

@@ -123,5 +123,6 @@ def load_hall(ctx: HallContext, actor: Actor, path: Path | str = DEMO_HALL) -> d
         s.flush()
         if any(changes.values()):
             uow.record("hall.configured", {"source": Path(path).name, "changes": changes})
+        uow.after_commit(ctx.refs.clear)
         uow.commit()
     return changes

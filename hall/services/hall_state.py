@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from hall.services import stats
 from hall.services.context import HallContext
-from hall.services.queue import hall_settings
 from hall.services.windows import windows_with_current
 from hall.store.models import ChainHead, Department, Event, ServiceItem, Window, WindowService
 
@@ -71,7 +70,7 @@ def snapshot(ctx: HallContext) -> dict:
     """GET /api/v1/hall/snapshot: the whole live state, with the event sequence it is current to."""
     with ctx.read() as session:
         head = session.get(ChainHead, 1)
-        hall = hall_settings(session)
+        hall = ctx.refs.hall(session)
         now = ctx.clock.now()
         return {
             "seq": head.seq if head else 0,

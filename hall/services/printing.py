@@ -10,7 +10,7 @@ from hall.services.actors import Actor
 from hall.services.context import HallContext
 from hall.services.errors import Invalid, NotFound
 from hall.services.queue import job_message
-from hall.store.models import PrintJob
+from hall.store.models import IS_PENDING_JOB, PrintJob
 
 RESULTS = ("ok", "paper_out", "offline", "error")
 
@@ -20,7 +20,7 @@ def pending_jobs(ctx: HallContext, printers: list[str]) -> list[dict]:
     if not printers:
         return []
     with ctx.read() as session:
-        jobs = session.execute(select(PrintJob).where(PrintJob.status == "pending", PrintJob.printer.in_(printers))
+        jobs = session.execute(select(PrintJob).where(IS_PENDING_JOB, PrintJob.printer.in_(printers))
                                .order_by(PrintJob.id)).scalars().all()
         return [job_message(j) for j in jobs]
 
@@ -60,7 +60,7 @@ def resend_stale(ctx: HallContext, actor: Actor) -> int:
     limit, after = ctx.settings.print_attempt_limit, timedelta(seconds=ctx.settings.print_resend_after_s)
     messages: list[tuple[str, dict]] = []
     with ctx.unit_of_work(actor.label) as uow:
-        stale = uow.session.execute(select(PrintJob).where(PrintJob.status == "pending",
+        stale = uow.session.execute(select(PrintJob).where(IS_PENDING_JOB,
                                                            PrintJob.last_sent_at < uow.now - after)).scalars().all()
         for job in stale:
             if job.attempts >= limit:

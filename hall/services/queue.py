@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,15 +18,16 @@ from hall.services import stats
 from hall.services.actors import DESK_ROLES, WINDOW_OVERSEERS, Actor
 from hall.services.context import HallContext, UnitOfWork
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
-from hall.store.models import Device, HallSettings, PrintJob, ServiceItem, Ticket, TicketCounter, Window, WindowService
-
-
-def hall_settings(session: Session) -> HallSettings:
-    """The hall's settings row (a default hall if none was loaded)."""
-    settings = session.get(HallSettings, 1)
-    return settings or HallSettings(id=1, name="政务服务中心", name_en="Government Service Center",
-                                    timezone="Asia/Shanghai", opening_time="08:30", closing_time="17:30",
-                                    recall_limit=3, reinstate_minutes=30, reinstate_places_back=3)
+from hall.store.models import (
+    IS_UNSERVED,
+    IS_WAITING,
+    PrintJob,
+    ServiceItem,
+    Ticket,
+    TicketCounter,
+    Window,
+    WindowService,
+)
 
 
 def ticket_view(ticket: Ticket, *, people_ahead: int | None = None, estimated_wait_s: int | None = None,
@@ -65,15 +66,25 @@ class Issued:
     created: bool
 
 
+# Issuing is the hall's hot path: its statements are built once, with bound parameters.
+# Table-level (Core) statements skip the ORM's bookkeeping, which would cost more than the SQL here.
+_COUNTERS, _TICKETS, _JOBS = TicketCounter.__table__, Ticket.__table__, PrintJob.__table__
+_BUMP_COUNTER = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.prefix == bindparam("p"), _COUNTERS.c.day == bindparam("d"))
+    .values(last=_COUNTERS.c.last + 1)
+    .returning(_COUNTERS.c.last)
+)
+_INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
+_COUNT_WAITING = select(func.count(), func.coalesce(func.sum(case((_TICKETS.c.priority.is_(True), 1), else_=0)), 0)
+                        ).where(IS_WAITING, _TICKETS.c.service_id == bindparam("sid"))
+_INSERT_JOB = insert(_JOBS).returning(_JOBS.c.id)
+
+
 def _next_seq(session: Session, prefix: str, day, postgres: bool) -> int:
     """Take the next number of a prefix for the day (atomic under concurrency)."""
-    bump = (
-        update(TicketCounter)
-        .where(TicketCounter.prefix == prefix, TicketCounter.day == day)
-        .values(last=TicketCounter.last + 1)
-        .returning(TicketCounter.last)
-    )
-    value = session.execute(bump).scalar_one_or_none()
+    session = session.connection()
+    value = session.execute(_BUMP_COUNTER, {"p": prefix, "d": day}).scalar_one_or_none()
     if value is not None:
         return value
     if postgres:
@@ -84,7 +95,7 @@ def _next_seq(session: Session, prefix: str, day, postgres: bool) -> int:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         session.execute(sqlite_insert(TicketCounter).values(prefix=prefix, day=day, last=0).on_conflict_do_nothing())
-    return session.execute(bump).scalar_one()
+    return session.execute(_BUMP_COUNTER, {"p": prefix, "d": day}).scalar_one()
 
 
 def issue_ticket(ctx: HallContext, actor: Actor, service_id, *, priority=False, idempotency_key=None,
@@ -120,52 +131,54 @@ def _by_idempotency_key(ctx: HallContext, key: str) -> Issued | None:
 
 def _issue(ctx: HallContext, actor: Actor, service_id: int, priority: bool, key: str | None,
            print_ticket: bool | None) -> Issued:
+    # The hot path of the hall: kept to a handful of statements, reference data from the cache.
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
-        service = s.get(ServiceItem, service_id)
+        service = ctx.refs.service(s, service_id)
         if service is None or not service.active:
             raise NotFound(f"no service item with id {service_id}")
-        hall = hall_settings(s)
+        hall = ctx.refs.hall(s)
         day = hall_day(uow.now, ZoneInfo(hall.timezone))
         seq = _next_seq(s, service.prefix, day, ctx.postgres)
-        ticket = Ticket(
-            token=secrets.token_urlsafe(16), service_id=service.id, prefix=service.prefix, day=day, seq=seq,
-            number=format_number(service.prefix, seq), priority=priority, status=TicketStatus.WAITING,
-            issued_at=uow.now, queued_at=uow.now, recalls=0, idempotency_key=key,
-            issuer_device_id=actor.id if actor.kind == "device" else None, issuer_staff_id=actor.staff_id,
-        )
-        s.add(ticket)
-        s.flush()
-        ahead = stats.people_ahead_of(s, ticket)
-        wait = stats.estimate_for(s, service.id, ahead)
-        view = ticket_view(ticket, people_ahead=ahead, estimated_wait_s=wait, base_url=ctx.settings.public_url)
-        uow.record("ticket.issued", {"ticket_id": ticket.id, "number": ticket.number, "service_id": service.id,
-                                     "priority": priority, "waiting": stats.waiting_map(s, [service.id])})
-        job = _queue_print(uow, actor, ticket, service, hall, view, print_ticket)
+        token, number = secrets.token_urlsafe(16), format_number(service.prefix, seq)
+        conn = s.connection()
+        ticket_id = conn.execute(_INSERT_TICKET, {
+            "token": token, "service_id": service.id, "prefix": service.prefix, "day": day, "seq": seq,
+            "number": number, "priority": priority, "status": TicketStatus.WAITING.value, "issued_at": uow.now,
+            "queued_at": uow.now, "recalls": 0, "idempotency_key": key,
+            "issuer_device_id": actor.id if actor.kind == "device" else None,
+            "issuer_staff_id": actor.staff_id}).scalar_one()
+        waiting, waiting_priority = conn.execute(_COUNT_WAITING, {"sid": service.id}).one()
+        ahead = (waiting_priority if priority else waiting) - 1  # a new ticket stands behind its whole class
+        view = {"id": ticket_id, "number": number, "service_id": service.id, "priority": priority,
+                "status": TicketStatus.WAITING.value, "people_ahead": ahead,
+                "estimated_wait_s": stats.estimate_for(s, service.id, ahead),
+                "status_url": f"{ctx.settings.public_url}/t/{token}", "issued_at": uow.now.isoformat(),
+                "called_at": None, "window_id": None, "recalls": 0}
+        uow.record("ticket.issued", {"ticket_id": ticket_id, "number": number, "service_id": service.id,
+                                     "priority": priority, "waiting": {str(service.id): waiting}})
+        job = None
+        if print_ticket is not False and actor.kind == "device":
+            printer = ctx.refs.printer_of(s, actor.id)
+            if printer:
+                job = _queue_print(uow, printer, ticket_id, service, hall, view)
         uow.commit()
     if job is not None:
-        ctx.publisher.send("/agent", "print.job", job_message(job), room=f"printer:{job.printer}")
+        ctx.publisher.send("/agent", "print.job", job, room=f"printer:{job['printer']}")
     return Issued(view, created=True)
 
 
-def _queue_print(uow: UnitOfWork, actor: Actor, ticket: Ticket, service: ServiceItem, hall: HallSettings,
-                 view: dict, print_ticket: bool | None) -> PrintJob | None:
-    """A kiosk with a printer gets a print job, stored with the ticket."""
-    if print_ticket is False or actor.kind != "device":
-        return None
-    device = uow.session.get(Device, actor.id)
-    if device is None or not device.printer:
-        return None
-    job = PrintJob(ticket_id=ticket.id, printer=device.printer, status="pending", attempts=1,
-                   created_at=uow.now, last_sent_at=uow.now, payload={
-                       "hall_name": hall.name, "hall_name_en": hall.name_en, "number": ticket.number,
-                       "service_name": service.name, "service_name_en": service.name_en,
-                       "people_ahead": view["people_ahead"], "estimated_wait_s": view["estimated_wait_s"],
-                       "issued_at": ticket.issued_at.astimezone(ZoneInfo(hall.timezone)).isoformat(),
-                       "status_url": view["status_url"], "priority": ticket.priority})
-    uow.session.add(job)
-    uow.session.flush()
-    return job
+def _queue_print(uow: UnitOfWork, printer: str, ticket_id: int, service, hall, view: dict) -> dict:
+    """A kiosk with a printer gets a print job, stored with the ticket; returns the `print.job` message."""
+    payload = {"hall_name": hall.name, "hall_name_en": hall.name_en, "number": view["number"],
+               "service_name": service.name, "service_name_en": service.name_en,
+               "people_ahead": view["people_ahead"], "estimated_wait_s": view["estimated_wait_s"],
+               "issued_at": uow.now.astimezone(ZoneInfo(hall.timezone)).isoformat(),
+               "status_url": view["status_url"], "priority": view["priority"]}
+    job_id = uow.session.connection().execute(_INSERT_JOB, {
+        "ticket_id": ticket_id, "printer": printer, "status": "pending", "attempts": 1, "created_at": uow.now,
+        "last_sent_at": uow.now, "payload": payload}).scalar_one()
+    return {"job_id": job_id, "printer": printer, "attempt": 1, "ticket": payload}
 
 
 def job_message(job: PrintJob) -> dict:
@@ -266,7 +279,7 @@ def _claim_next(uow: UnitOfWork, window: Window, service_ids: list[int]) -> Tick
         and_(Ticket.service_id.in_(service_ids), Ticket.target_window_id.is_(None)),
         Ticket.target_window_id == window.id,
     )
-    stmt = (select(Ticket.id).where(Ticket.status == TicketStatus.WAITING, mine)
+    stmt = (select(Ticket.id).where(IS_WAITING, mine)
             .order_by(Ticket.priority.desc(), Ticket.queued_at, Ticket.id).limit(8))
     if uow.ctx.postgres:
         stmt = stmt.with_for_update(skip_locked=True)
@@ -291,7 +304,7 @@ def recall(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         ticket = _current(uow, window)
         if ticket.status != TicketStatus.CALLED:
             raise Conflict(f"only a called ticket can be recalled; {ticket.number} is {ticket.status}")
-        limit = hall_settings(uow.session).recall_limit
+        limit = uow.ctx.refs.hall(uow.session).recall_limit
         if not rules.may_recall(ticket.recalls, limit):
             raise Conflict(f"{ticket.number} was recalled {ticket.recalls} times (the limit); mark it no-show")
         ticket.recalls += 1
@@ -306,7 +319,7 @@ def no_show(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         window = _window_for(uow, actor, window_id)
         ticket = _current(uow, window)
         _guard(ticket.status, TicketStatus.NO_SHOW, "mark no-show")
-        limit = hall_settings(uow.session).recall_limit
+        limit = uow.ctx.refs.hall(uow.session).recall_limit
         if not rules.may_mark_no_show(ticket.recalls, limit):
             raise Conflict(f"recall {ticket.number} {limit - ticket.recalls} more time(s) before marking no-show")
         ticket.status, ticket.no_show_at = TicketStatus.NO_SHOW, uow.now
@@ -406,11 +419,11 @@ def reinstate(ctx: HallContext, actor: Actor, ticket_id) -> dict:
             raise NotFound(f"no ticket with id {ticket_id}")
         if ticket.status != TicketStatus.NO_SHOW:
             raise Conflict(f"only a no-show ticket can be reinstated; {ticket.number} is {ticket.status}")
-        hall = hall_settings(s)
+        hall = ctx.refs.hall(s)
         if not rules.may_reinstate(ticket.no_show_at, uow.now, timedelta(minutes=hall.reinstate_minutes)):
             raise Conflict(f"{ticket.number} was marked no-show more than {hall.reinstate_minutes} minutes ago")
         queue_times = list(s.execute(
-            select(Ticket.queued_at).where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
+            select(Ticket.queued_at).where(IS_WAITING, Ticket.service_id == ticket.service_id,
                                            Ticket.priority == ticket.priority)
             .order_by(Ticket.queued_at, Ticket.id).limit(max(hall.reinstate_places_back, 1))).scalars())
         ticket.queued_at = rules.reinstated_queue_time(queue_times, hall.reinstate_places_back, uow.now)
@@ -430,12 +443,11 @@ def abandon_unserved(ctx: HallContext, actor: Actor) -> int:
 
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
-        hall = hall_settings(s)
+        hall = ctx.refs.hall(s)
         tz = ZoneInfo(hall.timezone)
         today = hall_day(uow.now, tz)
         cutoff_day = today if uow.now >= closing_moment(today, parse_hhmm(hall.closing_time), tz) else today - timedelta(days=1)
-        unserved = [st.value for st in rules.UNSERVED]
-        tickets = s.execute(select(Ticket).where(Ticket.status.in_(unserved), Ticket.day <= cutoff_day)).scalars().all()
+        tickets = s.execute(select(Ticket).where(IS_UNSERVED, Ticket.day <= cutoff_day)).scalars().all()
         if not tickets:
             return 0
         ids = [t.id for t in tickets]
@@ -459,7 +471,7 @@ def window_queue(ctx: HallContext, window_id: int, limit: int = 20) -> dict:
         service_ids = _services_of(s, window.id)
         mine = or_(and_(Ticket.service_id.in_(service_ids), Ticket.target_window_id.is_(None)),
                    Ticket.target_window_id == window.id)
-        tickets = s.execute(select(Ticket).where(Ticket.status == TicketStatus.WAITING, mine)
+        tickets = s.execute(select(Ticket).where(IS_WAITING, mine)
                             .order_by(Ticket.priority.desc(), Ticket.queued_at, Ticket.id).limit(limit)).unique().scalars()
         return {"window_id": window.id, "waiting": stats.waiting_map(s, service_ids),
                 "next": [{"ticket_id": t.id, "number": t.number, "service_id": t.service_id, "priority": t.priority,
@@ -470,7 +482,7 @@ def window_queue(ctx: HallContext, window_id: int, limit: int = 20) -> dict:
 def recent_no_shows(ctx: HallContext) -> list[dict]:
     """No-show tickets still within the reinstatement time (for the service desk)."""
     with ctx.read() as s:
-        hall = hall_settings(s)
+        hall = ctx.refs.hall(s)
         since = ctx.clock.now() - timedelta(minutes=hall.reinstate_minutes)
         tickets = s.execute(select(Ticket).where(Ticket.status == TicketStatus.NO_SHOW, Ticket.no_show_at >= since)
                             .order_by(Ticket.no_show_at.desc())).unique().scalars()

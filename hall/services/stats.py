@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hall.domain.estimate import RECENT_SAMPLES, estimated_wait_seconds, mean_handling_seconds
-from hall.store.models import Ticket, Window, WindowService
+from hall.store.models import IS_WAITING, Ticket, Window, WindowService
 
 _CACHE_TTL_S = 10.0
 _handling_cache: dict[tuple[str, int], tuple[float, float | None]] = {}
@@ -19,7 +19,7 @@ _cache_lock = threading.Lock()
 
 def waiting_counts(session: Session, service_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Waiting tickets per service (all services, or those named)."""
-    stmt = select(Ticket.service_id, func.count()).where(Ticket.status == "waiting").group_by(Ticket.service_id)
+    stmt = select(Ticket.service_id, func.count()).where(IS_WAITING).group_by(Ticket.service_id)
     if service_ids is not None:
         ids = list(set(service_ids))
         if not ids:
@@ -61,15 +61,17 @@ def forget_handling_cache() -> None:
         _handling_cache.clear()
 
 
+_OPEN_WINDOWS = (
+    select(WindowService.service_id, func.count())
+    .join(Window, Window.id == WindowService.window_id)
+    .where(Window.state == "open")
+    .group_by(WindowService.service_id)
+)
+
+
 def open_windows_per_service(session: Session) -> dict[int, int]:
     """How many open windows serve each service now."""
-    rows = session.execute(
-        select(WindowService.service_id, func.count())
-        .join(Window, Window.id == WindowService.window_id)
-        .where(Window.state == "open")
-        .group_by(WindowService.service_id)
-    )
-    return {sid: n for sid, n in rows}
+    return {sid: n for sid, n in session.connection().execute(_OPEN_WINDOWS)}
 
 
 def people_ahead_of(session: Session, ticket: Ticket) -> int:
@@ -79,7 +81,7 @@ def people_ahead_of(session: Session, ticket: Ticket) -> int:
         or_(Ticket.queued_at < ticket.queued_at, and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id)),
     )
     ahead = same_class_earlier if ticket.priority else or_(Ticket.priority.is_(True), same_class_earlier)
-    stmt = select(func.count()).where(Ticket.status == "waiting", Ticket.service_id == ticket.service_id, ahead)
+    stmt = select(func.count()).where(IS_WAITING, Ticket.service_id == ticket.service_id, ahead)
     return session.execute(stmt).scalar_one()
 
 

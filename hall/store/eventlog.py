@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from hall.store.db import GENESIS_HASH
@@ -37,28 +37,37 @@ class StoredEvent:
     payload: dict
 
 
+_HEADS, _EVENTS = ChainHead.__table__, Event.__table__
+_HEAD = select(_HEADS.c.seq, _HEADS.c.hash).where(_HEADS.c.id == 1)
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = update(_HEADS).where(_HEADS.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+
 def append(session: Session, at: datetime, items: list[tuple[str, str, dict]], *, lock: bool) -> list[StoredEvent]:
     """Append (type, actor, payload) items after the chain head; the caller commits."""
     if not items:
         return []
-    stmt = select(ChainHead).where(ChainHead.id == 1)
-    if lock:
-        stmt = stmt.with_for_update()
-    head = session.execute(stmt).scalar_one_or_none()
+    conn = session.connection()
+    head = conn.execute(_HEAD_FOR_UPDATE if lock else _HEAD).first()
     if head is None:
-        head = ChainHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
+        conn.execute(insert(_HEADS).values(id=1, seq=0, hash=GENESIS_HASH))
+        head_seq, prev = 0, GENESIS_HASH
+    else:
+        head_seq, prev = head
     stored: list[StoredEvent] = []
-    seq, prev = head.seq, head.hash
+    rows: list[dict] = []
+    seq = head_seq
     for type_, actor, payload in items:
         seq += 1
         payload_json = canonical(payload)
         digest = seal(prev, seq, at, type_, actor, payload_json)
-        session.add(Event(seq=seq, at=at, type=type_, actor=actor, payload=payload_json,
-                          prev_hash=prev, hash=digest))
+        rows.append({"seq": seq, "at": at, "type": type_, "actor": actor, "payload": payload_json,
+                     "prev_hash": prev, "hash": digest})
         stored.append(StoredEvent(seq, at, type_, actor, payload))
         prev = digest
-    head.seq, head.hash = seq, prev
+    conn.execute(_INSERT_EVENT, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     return stored
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -257,3 +258,12 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# Conditions written with literal values so that the databases use the partial indexes above
+# (a bound parameter cannot prove that `status = ?` implies the index's `status = 'waiting'`).
+IS_WAITING = Ticket.__table__.c.status == literal_column("'waiting'")
+IS_UNSERVED = Ticket.__table__.c.status.in_(
+    [literal_column("'waiting'"), literal_column("'called'"), literal_column("'serving'"), literal_column("'no_show'")])
+IS_PENDING_JOB = PrintJob.__table__.c.status == literal_column("'pending'")
+

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
-    ctx = HallContext.create(settings, clock=clock)
+    ctx = HallContext.create(settings, clock=clock, server=True)
     if migrate:
         from hall.store.migrate import upgrade
 
@@ -54,10 +54,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     @app.context_processor
     def _page_globals():
-        from hall.services.queue import hall_settings
-
         with ctx.read() as session:
-            hall = hall_settings(session)
+            hall = ctx.refs.hall(session)
             name = hall.name if g.get("current_lang", i18n.DEFAULT) == "zh_CN" else (hall.name_en or hall.name)
         return {"hall_name": name, "current_lang": g.get("current_lang", i18n.DEFAULT),
                 "lang_query": i18n.lang_query}
