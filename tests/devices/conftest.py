@@ -60,6 +60,8 @@ def emulator(tmp_path) -> Iterator[PrinterEmulator]:
 class _TrackingHandler(WSGIRequestHandler):
     """Request handler that lets the stand-in drop every open connection, as a crash would."""
 
+    protocol_version = "HTTP/1.0"  # one request per connection: a closed WebSocket ends it
+
     def setup(self) -> None:
         """Register the connection with the server."""
         super().setup()
