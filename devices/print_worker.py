@@ -103,8 +103,12 @@ class PrinterWorker:
                 break
             try:
                 self._print(job)
-            except Exception:  # a broken driver must not kill the printer's queue
+            except Exception as exc:  # a broken driver must not kill the printer's queue
                 log.exception("printer %s: job %s crashed the driver", self.name, job.job_id)
+                self.report(
+                    "print.result",
+                    {"job_id": job.job_id, "result": "error", "final": True, "detail": repr(exc)},
+                )
                 self.done(job.job_id, False)
 
     def _print(self, job: PrintJob) -> None:

@@ -77,9 +77,9 @@ def _piece(text: str, width: int, height: int, bold: bool) -> Image.Image:
     cells = sum(char_cells(c) for c in text)
     natural = max(cells * CELL_W * height, 1)
     tile = Image.new("L", (natural, h), 255)
-    # Chinese glyphs sit between 0.88 em above and 0.12 em below the baseline.
+    # Ideographs fill about 0.85 em above the baseline; the rest leaves room for descenders.
     ImageDraw.Draw(tile).text(
-        (0, round(h * 0.88)),
+        (0, round(h * 0.85)),
         text,
         font=font(h),
         fill=0,
@@ -104,33 +104,36 @@ def _qr_image(block: QrBlock) -> Image.Image:
     return code.make_image().get_image().convert("L")
 
 
+def _row_image(row: list[tuple[str, Run]], align: int) -> Image.Image:
+    """One paper row of text, full paper width, pieces sharing a baseline."""
+    row_h = max(r.height for _, r in row) * CELL_H
+    strip = Image.new("L", (PAPER_DOTS, row_h), 255)
+    x = _x(_row_width(row), align)
+    for text, run in row:
+        tile = _piece(text, run.width, run.height, run.bold)
+        strip.paste(tile, (x, row_h - tile.height))
+        x += tile.width
+    return strip
+
+
 def render(elements: list[Element]) -> Image.Image:
     """Paper image (576 dots wide, grey-scale) of a job's elements."""
-    blocks: list[tuple[int, object]] = []
+    blocks: list[tuple[Image.Image | None, int, int]] = []  # (image, left edge, height used)
     for e in elements:
         if isinstance(e, Feed):
-            blocks.append((FEED_DOTS * e.lines, None))
+            blocks.append((None, 0, FEED_DOTS * e.lines))
         elif isinstance(e, QrBlock):
-            img = _qr_image(e)
-            blocks.append((img.height + LINE_GAP, (img, e.align)))
+            code = _qr_image(e)
+            blocks.append((code, _x(code.width, e.align), code.height + LINE_GAP))
         else:
             for row in _wrap(e):
-                row_h = max((r.height for _, r in row), default=1) * CELL_H
-                blocks.append((row_h + LINE_GAP, (row, e.align, row_h)))
-    height = MARGIN * 2 + sum(h for h, _ in blocks)
-    paper = Image.new("L", (PAPER_DOTS, max(height, 1)), 255)
+                strip = _row_image(row, e.align)
+                blocks.append((strip, 0, strip.height + LINE_GAP))
+    paper = Image.new("L", (PAPER_DOTS, MARGIN * 2 + sum(h for _, _, h in blocks)), 255)
     y = MARGIN
-    for h, what in blocks:
-        if isinstance(what, tuple) and len(what) == 2:
-            img, align = what
-            paper.paste(img, (_x(img.width, align), y))
-        elif isinstance(what, tuple):
-            row, align, row_h = what
-            x = _x(_row_width(row), align)
-            for text, run in row:
-                tile = _piece(text, run.width, run.height, run.bold)
-                paper.paste(tile, (x, y + row_h - tile.height))
-                x += tile.width
+    for img, x, h in blocks:
+        if img is not None:
+            paper.paste(img, (x, y))
         y += h
     return paper
 
