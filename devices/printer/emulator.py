@@ -1,6 +1,7 @@
 """ESC/POS thermal printer emulator on TCP (port 9100): prints each job to a PNG and to text.
 
 Run: python -m devices.printer.emulator --port 9100 --out var/printouts [--paper-out]
+         [--host 127.0.0.1] [--port-file FILE]
 (SIGUSR1 toggles the paper roll while it runs.)
 """
 
@@ -216,9 +217,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--port", type=int, default=9100)
     ap.add_argument("--out", default="var/printouts", help="folder for the PNG printouts")
     ap.add_argument("--paper-out", action="store_true", help="start with the paper roll empty")
+    ap.add_argument("--port-file", help="write the port listened on here (useful with --port 0)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     emulator = PrinterEmulator(args.host, args.port, args.out, paper_out=args.paper_out).start()
+    if args.port_file:  # written whole, then renamed: a reader never sees half a number
+        tmp = Path(f"{args.port_file}.tmp")
+        tmp.write_text(f"{emulator.port}\n")
+        tmp.replace(args.port_file)
     stop = threading.Event()
 
     def toggle_paper(*_: object) -> None:

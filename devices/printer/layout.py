@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 import unicodedata
 from datetime import datetime
 
@@ -35,6 +36,14 @@ def fitting_size(text: str, largest: int = 8) -> int:
     """Largest size multiplier (1–8) at which text still fits on one line."""
     width = max(cells(text), 1) * ASCII_CELL
     return max(1, min(largest, PAPER_DOTS // width))
+
+
+def word_lines(text: str, size: int = 1) -> list[str]:
+    """Break Latin text at spaces into lines that fit (the printer itself breaks mid-word)."""
+    width = PAPER_DOTS // (ASCII_CELL * size)
+    if cells(text) <= width:
+        return [text] if text else []
+    return textwrap.wrap(text, width=width, break_long_words=True) or [text]
 
 
 def wait_text(estimated_wait_s: int | None) -> str:
@@ -86,8 +95,8 @@ def ticket_bytes(p: TicketPrintout) -> bytes:
     t.line(p.number, size=fitting_size(p.number), bold=True)
     if p.service_name:
         t.line(p.service_name, size=min(2, fitting_size(p.service_name)), bold=True)
-    if p.service_name_en:
-        t.line(p.service_name_en)
+    for part in word_lines(p.service_name_en):
+        t.line(part)
     t.out.ln()
     t.line(f"前面还有 {p.people_ahead} 人 / People ahead: {p.people_ahead}", bold=True)
     t.line(wait_text(p.estimated_wait_s))

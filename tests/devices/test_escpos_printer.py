@@ -47,6 +47,13 @@ def test_number_is_printed_very_large(emulator):
     assert all(other.height < line.height for other in job.lines if other is not line)
 
 
+def test_long_english_service_name_breaks_between_words(emulator):
+    name = "Approval of feasibility study reports for government-funded projects"
+    job = print_one(emulator, service_name_en=name)
+    at = job.text_lines.index("Approval of feasibility study reports for")
+    assert job.text_lines[at + 1] == "government-funded projects"
+
+
 def test_priority_ticket_is_marked(emulator):
     job = print_one(emulator, priority=True)
     assert any("优先" in line and "PRIORITY" in line for line in job.text_lines)
