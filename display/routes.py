@@ -36,7 +36,7 @@ def window_screen(number: str):
     if not _allowed(SCREEN_DEVICES):
         abort(403)
     strings = _common_strings() | {
-        "welcome": _("Welcome"), "reason": _("Reason"), "badge": _("Badge No."),
+        "welcome": _("Welcome"), "reason": _("Reason: %(reason)s", reason="{reason}"), "badge": _("Badge No."),
         "not_found": _("This window does not exist: check the screen's address"),
     }
     return render_template("display/window.html", number=number, strings=strings)

@@ -7,14 +7,15 @@ function option(value, text) {
   return o;
 }
 
+/** Show a dialog; `collect` returns {value} to close with it or {problem} to show and ask again. */
 function ask(dialog, form, collect) {
   return new Promise((resolve) => {
     const error = form.querySelector(".c-dialog-error");
     error.textContent = "";
     const onSubmit = (ev) => {
       ev.preventDefault();
-      const value = collect();
-      if (typeof value === "string") { error.textContent = value; return; } // a message: ask again
+      const { value, problem } = collect();
+      if (problem) { error.textContent = problem; return; } // ask again
       finish(value);
     };
     const onCancel = () => finish(null);
@@ -53,7 +54,7 @@ export function createDialogs(ctx) {
       const target = {};
       if (services.value) target.service_id = Number(services.value);
       if (windows.value) target.window_id = Number(windows.value);
-      return Object.keys(target).length ? target : t.transfer_need_target;
+      return Object.keys(target).length ? { value: target } : { problem: t.transfer_need_target };
     });
   }
 
@@ -63,8 +64,8 @@ export function createDialogs(ctx) {
     return ask($("pause-dialog"), form, () => {
       const preset = form.querySelector("input[name=preset]:checked")?.value || "";
       const detail = $("pause-detail").value.trim();
-      const reason = preset && detail ? `${preset}: ${detail}` : preset || detail;
-      return reason || t.pause_need_reason;
+      const reason = preset && detail ? `${preset}${data.lang === "en" ? ": " : "："}${detail}` : preset || detail;
+      return reason ? { value: reason } : { problem: t.pause_need_reason };
     });
   }
 

@@ -27,11 +27,12 @@ function render() {
   }
   let label = "", pre = "", number = "", post = "", note = "";
   if (w.state === "closed") label = t.closed;
-  else if (w.state === "paused") { label = t.paused; note = w.pause_reason ? `${t.reason}: ${w.pause_reason}` : ""; }
+  else if (w.state === "paused") { label = t.paused; note = w.pause_reason ? t.reason.replace("{reason}", w.pause_reason) : ""; }
   else if (w.current && w.current.status === "serving") { label = t.serving; number = w.current.number; }
   else if (w.current) { [pre, post] = t.calling.split("{number}"); number = w.current.number; }
   else label = t.welcome;
   root.dataset.ticket = w.current && w.state !== "closed" ? w.current.status : "none";
+  if (root.dataset.ticket !== "called" || w.state !== "open") root.classList.remove("blink"); // only a call blinks
   $("ws-label").textContent = label;
   $("ws-pre").textContent = pre;
   $("ws-num").textContent = number;
