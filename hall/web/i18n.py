@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, request
@@ -47,13 +48,24 @@ def compile_catalogues() -> None:
     """Compile every messages.po to messages.mo when the .mo is missing or older."""
     for base in TRANSLATION_DIRS:
         for po in base.glob("*/LC_MESSAGES/messages.po"):
-            mo = po.with_suffix(".mo")
-            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-                continue
-            with po.open("rb") as src:
-                catalog = read_po(src)
-            with mo.open("wb") as out:
-                write_mo(out, catalog)
+            for mo in _mo_paths(base, po):
+                if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                    continue
+                with po.open("rb") as src:
+                    catalog = read_po(src)
+                mo.parent.mkdir(parents=True, exist_ok=True)
+                with mo.open("wb") as out:
+                    write_mo(out, catalog)
+
+
+def _mo_paths(base: Path, po: Path) -> list[Path]:
+    """Beside the .po, and where Babel looks: it spells zh_CN as zh_Hans_CN since Babel 2.12."""
+    folder = po.parent.parent.name
+    paths = [po.with_suffix(".mo")]
+    spelled = str(Locale.parse(folder))
+    if spelled != folder:
+        paths.append(base / spelled / "LC_MESSAGES" / "messages.mo")
+    return paths
 
 
 def translation_dirs() -> str:
