@@ -43,7 +43,7 @@ export function groupFigures(group, byId) {
 }
 
 /** The catalogue panel: renders groups and services and keeps their counts current. */
-export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl, onPick, onInfo }) {
+export function createCatalogue({ rootEl, oneStopEl, deptEl, groupsEl, servicesEl, listEl, titleEl, backEl, onPick, onInfo }) {
   let groups = [];
   let byId = new Map();
   let openKey = null;
@@ -63,8 +63,7 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
     card.dataset.group = group.key;
     const head = el("span", "k-group-head");
     head.append(el("span", "k-group-name", localName(group)));
-    if (group.oneStop) head.append(el("span", "k-badge", t("one_stop_badge")));
-    card.append(head, el("span", "k-figures-slot"), el("span", "k-group-count", t("services_n", { n: group.serviceIds.length })));
+    card.append(head, el("span", "k-figures-slot"));
     card.addEventListener("click", () => showGroup(group.key));
     return card;
   }
@@ -86,11 +85,11 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
   }
 
   function refreshCounts() {
-    for (const card of groupsEl.querySelectorAll("[data-group]")) {
+    for (const card of rootEl.querySelectorAll("[data-group]")) {
       const group = groups.find((g) => g.key === card.dataset.group);
       if (!group) continue;
       const f = groupFigures(group, byId);
-      card.querySelector(".k-figures-slot").replaceChildren(figuresLine(f.waiting, t("longest_wait"), waitText(f.longest)));
+      card.querySelector(".k-figures-slot").replaceChildren(figuresLine(f.waiting, t(f.longest === null ? "est_wait" : "longest_wait"), waitText(f.longest)));
       card.classList.toggle("busy-queue", f.waiting > 0);
     }
     for (const pick of listEl.querySelectorAll(".k-service-pick")) {
@@ -102,22 +101,14 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
   }
 
   function renderGroups() {
-    const oneStop = groups.filter((g) => g.oneStop);
-    const plain = groups.filter((g) => !g.oneStop);
-    const parts = [];
-    if (oneStop.length) {
-      parts.push(el("h2", "k-section one-stop", t("one_stop")));
-      const grid = el("div", "k-grid");
-      grid.append(...oneStop.map(groupCard));
-      parts.push(grid);
-    }
-    if (plain.length) {
-      parts.push(el("h2", "k-section", t("departments")));
-      const grid = el("div", "k-grid");
-      grid.append(...plain.map(groupCard));
-      parts.push(grid);
-    }
-    groupsEl.replaceChildren(...parts);
+    oneStopEl.replaceChildren(...groups.filter((g) => g.oneStop).map(groupCard));
+    deptEl.replaceChildren(...groups.filter((g) => !g.oneStop).map(groupCard));
+    rootEl.classList.toggle("no-one-stop", !groups.some((g) => g.oneStop));
+  }
+
+  function markOpen() {
+    for (const card of rootEl.querySelectorAll("[data-group]")) card.classList.toggle("open", card.dataset.group === openKey);
+    rootEl.classList.toggle("in-group", openKey !== null);
   }
 
   function showGroup(key) {
@@ -130,7 +121,7 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
     refreshCounts();
     groupsEl.hidden = true;
     servicesEl.hidden = false;
-    servicesEl.scrollTop = 0;
+    markOpen();
     window.scrollTo(0, 0);
   }
 
@@ -138,6 +129,7 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
     openKey = null;
     servicesEl.hidden = true;
     groupsEl.hidden = false;
+    markOpen();
   }
 
   backEl.addEventListener("click", showHome);
@@ -148,7 +140,7 @@ export function createCatalogue({ groupsEl, servicesEl, listEl, titleEl, backEl,
       byId = new Map(services.map((s) => [s.id, s]));
       groups = buildGroups(services, windows);
       renderGroups();
-      if (openKey) showGroup(openKey); else refreshCounts();
+      if (openKey) showGroup(openKey); else { refreshCounts(); markOpen(); }
     },
     /** Apply an event's waiting map {"<service_id>": count}. */
     applyWaiting(waiting) {

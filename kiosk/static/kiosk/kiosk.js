@@ -25,7 +25,7 @@ const issuer = createIssuer({
   onIssued: (ticket, service) => card.show(ticket, service),
 });
 const catalogue = createCatalogue({
-  groupsEl: $("groups"), servicesEl: $("services"), listEl: $("service-list"), titleEl: $("group-title"),
+  rootEl: $("home"), oneStopEl: $("one-stop-groups"), deptEl: $("dept-groups"), groupsEl: $("groups"), servicesEl: $("services"), listEl: $("service-list"), titleEl: $("group-title"),
   backEl: $("back"),
   onPick: (service, button) => issuer.press(service, priority.get(), button),
   onInfo: (service) => facts.show(service),
