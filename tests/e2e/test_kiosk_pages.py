@@ -119,6 +119,7 @@ def test_pressing_a_service_shows_the_ticket_and_its_qr(page, hall_server, kiosk
     page.screenshot(path=str(artifacts / "kiosk-ticket.png"))
     assert waiting_of(hall_server, kiosk_token, service["id"]) == before + 1
 
+    page.wait_for_timeout(1600)
     ticket.click()  # a tap returns home
     page.locator("#dept-groups").wait_for()
     assert page.locator("#ticket").is_hidden()
@@ -133,6 +134,7 @@ def test_double_tap_issues_one_ticket(page, hall_server, kiosk_token):
     page.locator(".k-service-pick", has_text=service["name"]).dblclick()
     page.locator("#ticket").wait_for()
     page.wait_for_timeout(500)
+    assert page.locator("#ticket").is_visible(), "the second tap closed the ticket at once"
     assert waiting_of(hall_server, kiosk_token, service["id"]) == before + 1
 
 
@@ -179,6 +181,7 @@ def test_priority_toggle_makes_a_priority_ticket(page, hall_server, kiosk_token)
     issued = answer.value.json()
     page.locator("#ticket").wait_for()
     assert page.locator("#ticket-priority").is_visible()
+    page.wait_for_timeout(1600)
     status, ticket = hall_server.api("GET", f"/api/v1/tickets/{issued['id']}", token=kiosk_token)
     assert status == 200 and ticket["priority"] is True
     page.locator("#ticket").click()

@@ -2,12 +2,14 @@
 import { formatTime, localName, t, waitText } from "./text.js";
 
 const SHOW_SECONDS = 20;
+const IGNORE_TAPS_MS = 1500; // the second tap of a double tap must not close the ticket at once
 
 /** The ticket panel; show(ticket, service) displays it and returns home after ~20 s or on a tap. */
 export function createTicketCard(root, onDone) {
   const $ = (id) => root.querySelector("#" + id);
   let timer = null;
   let left = 0;
+  let shownAt = 0;
 
   function close() {
     if (root.hidden) return;
@@ -22,7 +24,7 @@ export function createTicketCard(root, onDone) {
     if (left-- <= 0) close();
   }
 
-  root.addEventListener("click", close);
+  root.addEventListener("click", () => { if (Date.now() - shownAt >= IGNORE_TAPS_MS) close(); });
 
   return {
     show(ticket, service) {
@@ -34,6 +36,7 @@ export function createTicketCard(root, onDone) {
       $("ticket-time").textContent = formatTime(ticket.issued_at);
       $("ticket-qr").src = "/kiosk/qr.svg?data=" + encodeURIComponent(ticket.status_url);
       root.hidden = false;
+      shownAt = Date.now();
       left = SHOW_SECONDS;
       clearInterval(timer);
       tick();
