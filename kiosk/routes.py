@@ -50,6 +50,7 @@ def kiosk_strings() -> dict[str, str]:
         "retry": _("Try again"),
         "close": _("Close"),
         "info": _("Service information"),
+        "info_short": _("Guide"),
         "content": _("What it is"),
         "materials": _("Materials to bring"),
         "procedure": _("Procedure"),

@@ -76,7 +76,8 @@ export function createCatalogue({ rootEl, oneStopEl, deptEl, groupsEl, servicesE
     pick.dataset.serviceId = service.id;
     pick.append(el("span", "k-service-name", localName(service)), el("span", "k-figures-slot"));
     pick.addEventListener("click", () => onPick(byId.get(service.id) || service, pick));
-    const info = el("button", "k-service-info", "i");
+    const info = el("button", "k-service-info");
+    info.append(el("span", "k-info-i", "i"), el("span", "k-info-label", t("info_short")));
     info.type = "button";
     info.setAttribute("aria-label", t("info"));
     info.addEventListener("click", () => onInfo(byId.get(service.id) || service));
