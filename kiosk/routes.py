@@ -11,7 +11,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from hall.services.errors import NotFound
-from hall.services.queue import hall_settings, public_ticket
+from hall.services.queue import public_ticket
 from hall.web.extensions import hall
 from kiosk import bp
 
@@ -21,8 +21,9 @@ QR_MAX_AGE_S = 7 * 86400
 
 
 def _hall_timezone() -> str:
-    with hall().read() as session:
-        return hall_settings(session).timezone
+    ctx = hall()
+    with ctx.read() as session:
+        return ctx.refs.hall(session).timezone
 
 
 def kiosk_strings() -> dict[str, str]:

@@ -32,9 +32,14 @@ class LiveHall:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "HALL_VAR_DIR": str(self.var_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env = {**os.environ, "HALL_VAR_DIR": str(self.var_dir), "HALL_PUBLIC_URL": self.url,
+                    "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env.pop("DATABASE_URL", None)
+        self.env.pop("MESSAGE_QUEUE_URL", None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
+        if env:
+            self.env.update(env)
         self.demo = demo
         self.process: subprocess.Popen | None = None
         self.log_path = self.var_dir / f"server-{self.port}.log"
@@ -76,8 +81,9 @@ class LiveHall:
                 self.process.kill()
                 self.process.wait()
 
-    def demo_tokens(self) -> dict:
-        """The demo devices' tokens (with demo=True)."""
+    @property
+    def tokens(self) -> dict:
+        """The demo devices' tokens (kiosk-1, screen-hall, agent-1), with demo=True."""
         return json.loads((self.var_dir / "demo-devices.json").read_text())
 
     def staff_token(self, username: str, password: str = "hall-demo") -> str:
@@ -91,3 +97,19 @@ class LiveHall:
         """Call the REST API with a bearer token."""
         return requests.request(method, self.url + path, json=body if body is not None else {},
                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+    def request(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        """Call the REST API; returns (status, JSON body or None)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        r = requests.request(method, self.url + path, json=body, headers=headers, timeout=10)
+        try:
+            return r.status_code, r.json() if r.content else None
+        except ValueError:
+            return r.status_code, None
+
+    def issue(self, service_id: int) -> dict:
+        """Issue a ticket with the demo kiosk's token, as a citizen at the kiosk would."""
+        status, body = self.request("POST", "/api/v1/tickets", {"service_id": service_id, "print": False},
+                                    token=self.tokens["kiosk-1"])
+        assert status == 201, body
+        return body

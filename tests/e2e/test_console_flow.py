@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e._server import DEMO_PASSWORD, HallServer, launch_browser
+from tests.live import LiveHall as HallServer
+
+DEMO_PASSWORD = "hall-demo"
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(180)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -17,23 +19,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
     """The demo hall served by a real server process."""
-    server = HallServer(tmp_path_factory.mktemp("hall-var")).start()
+    server = HallServer(tmp_path_factory.mktemp("hall-var"), demo=True).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium."""
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
-
-
 def window_by_number(hall: HallServer, number: str) -> dict:
     """A window's view from the API."""
-    status, windows = hall.request("GET", "/api/v1/windows", token=hall.tokens()["screen-hall"])
+    status, windows = hall.request("GET", "/api/v1/windows", token=hall.tokens["screen-hall"])
     assert status == 200
     return next(w for w in windows if w["number"] == number)
 
@@ -62,7 +55,7 @@ def console(browser, hall):
 @pytest.fixture(scope="module")
 def screens(browser, hall):
     """Window 1's screen (wide bar LCD) and the hall screen, both open all along."""
-    token = hall.tokens()["screen-hall"]
+    token = hall.tokens["screen-hall"]
     window_page = browser.new_page(viewport={"width": 1920, "height": 540})
     window_page.goto(f"{hall.url}/display/window/1?token={token}")
     hall_page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -130,7 +123,7 @@ def test_recall_counts_up_and_no_show_waits_for_the_cap(console, screens, hall):
     expect(window_page.locator("#ws-num")).to_have_text(ticket["number"])
     no_show.click()
     expect(console.locator("#cur-status")).to_have_attribute("data-status", "none")
-    status, body = hall.request("GET", f"/api/v1/tickets/{ticket['id']}", token=hall.tokens()["kiosk-1"])
+    status, body = hall.request("GET", f"/api/v1/tickets/{ticket['id']}", token=hall.tokens["kiosk-1"])
     assert body["status"] == "no_show"
 
 

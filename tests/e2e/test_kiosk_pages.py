@@ -36,14 +36,14 @@ def page(browser):
 
 def services_by_name(hall_server, token: str) -> dict[str, dict]:
     """The catalogue from the API, by Chinese name."""
-    status, services = hall_server.api("GET", "/api/v1/services", token=token)
+    status, services = hall_server.request("GET", "/api/v1/services", token=token)
     assert status == 200
     return {s["name"]: s for s in services}
 
 
 def waiting_of(hall_server, token: str, service_id: int) -> int:
     """A service's waiting count, from the API."""
-    status, services = hall_server.api("GET", "/api/v1/services", token=token)
+    status, services = hall_server.request("GET", "/api/v1/services", token=token)
     assert status == 200
     return next(s["waiting"] for s in services if s["id"] == service_id)
 
@@ -82,7 +82,7 @@ def test_kiosk_shows_catalogue_grouped_with_live_waiting_counts(page, hall_serve
     service = department_services(hall_server, kiosk_token, "县民政局")[0]
     card = page.locator("#dept-groups .k-group", has_text="县民政局")
     before = int(re.search(r"(\d+) 人等候", card.inner_text()).group(1))
-    status, _ = hall_server.api("POST", "/api/v1/tickets", {"service_id": service["id"]}, token=kiosk_token)
+    status, _ = hall_server.request("POST", "/api/v1/tickets", {"service_id": service["id"]}, token=kiosk_token)
     assert status == 201
     page.wait_for_function(
         "([el, n]) => el.textContent.includes(n + ' 人等候')",
@@ -182,7 +182,7 @@ def test_priority_toggle_makes_a_priority_ticket(page, hall_server, kiosk_token)
     page.locator("#ticket").wait_for()
     assert page.locator("#ticket-priority").is_visible()
     page.wait_for_timeout(1600)
-    status, ticket = hall_server.api("GET", f"/api/v1/tickets/{issued['id']}", token=kiosk_token)
+    status, ticket = hall_server.request("GET", f"/api/v1/tickets/{issued['id']}", token=kiosk_token)
     assert status == 200 and ticket["priority"] is True
     page.locator("#ticket").click()
     assert toggle.get_attribute("aria-pressed") == "false"
@@ -251,7 +251,7 @@ def test_qr_endpoint_encodes_only_this_halls_status_pages(hall_server, kiosk_tok
 def test_mobile_page_follows_the_ticket_until_it_is_called(browser, hall_server, kiosk_token, artifacts):
     """The phone shows the number waiting, then "please go to window N" when a clerk calls it."""
     service = department_services(hall_server, kiosk_token, "县发展和改革局")[0]
-    status, ticket = hall_server.api("POST", "/api/v1/tickets", {"service_id": service["id"]}, token=kiosk_token)
+    status, ticket = hall_server.request("POST", "/api/v1/tickets", {"service_id": service["id"]}, token=kiosk_token)
     assert status == 201
     path = urllib.parse.urlparse(ticket["status_url"]).path
     assert path.startswith("/t/")
@@ -267,10 +267,10 @@ def test_mobile_page_follows_the_ticket_until_it_is_called(browser, hall_server,
         phone.screenshot(path=str(artifacts / "mobile-waiting.png"), full_page=True)
 
         clerk = hall_server.staff_token("clerk01")
-        window = next(w for w in hall_server.api("GET", "/api/v1/windows", token=clerk)[1]
+        window = next(w for w in hall_server.request("GET", "/api/v1/windows", token=clerk)[1]
                       if service["id"] in w["service_ids"] and w["kind"] == "department")
-        assert hall_server.api("POST", f"/api/v1/windows/{window['id']}/open", {}, token=clerk)[0] == 200
-        status, called = hall_server.api("POST", f"/api/v1/windows/{window['id']}/call-next", {}, token=clerk)
+        assert hall_server.request("POST", f"/api/v1/windows/{window['id']}/open", {}, token=clerk)[0] == 200
+        status, called = hall_server.request("POST", f"/api/v1/windows/{window['id']}/call-next", {}, token=clerk)
         assert status == 200 and called["ticket"]["number"] == ticket["number"]
 
         phone.locator("#status", has_text=f"请到 {window['number']} 号窗口").wait_for(timeout=5000)

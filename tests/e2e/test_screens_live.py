@@ -6,9 +6,9 @@ import wave
 from io import BytesIO
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e._server import HallServer, launch_browser
+from tests.live import LiveHall as HallServer
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(180)]
 
@@ -16,18 +16,9 @@ pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.m
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
     """The demo hall served by a real server process."""
-    server = HallServer(tmp_path_factory.mktemp("hall-var")).start()
+    server = HallServer(tmp_path_factory.mktemp("hall-var"), demo=True).start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium."""
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 def open_and_call(hall: HallServer, clerk: str, window_number: str) -> dict:
@@ -46,12 +37,12 @@ def open_and_call(hall: HallServer, clerk: str, window_number: str) -> dict:
 def test_screens_refuse_a_page_without_a_screen_token(hall):
     assert hall.request("GET", "/display/hall")[0] == 403
     assert hall.request("GET", "/display/window/1?token=nope")[0] == 403
-    kiosk = hall.tokens()["kiosk-1"]
+    kiosk = hall.tokens["kiosk-1"]
     assert hall.request("GET", f"/display/window/1?token={kiosk}")[0] == 403
 
 
 def test_server_voice_speaks_only_tickets_and_windows(hall):
-    token = hall.tokens()["screen-hall"]
+    token = hall.tokens["screen-hall"]
     for bad in ("/display/voice/a012/5.wav", "/display/voice/A012/5x.wav", "/display/voice/A01/5.wav"):
         assert hall.request("GET", f"{bad}?token={token}")[0] == 404
     assert hall.request("GET", "/display/voice/A012/5.wav")[0] == 403
@@ -65,7 +56,7 @@ def test_server_voice_speaks_only_tickets_and_windows(hall):
 
 
 def test_hall_screen_speaks_each_call_with_the_server_voice(browser, hall):
-    token = hall.tokens()["screen-hall"]
+    token = hall.tokens["screen-hall"]
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{hall.url}/display/hall?token={token}&voice=server")
     overlay = page.locator("#voice-overlay")
@@ -88,7 +79,7 @@ def test_hall_screen_speaks_each_call_with_the_server_voice(browser, hall):
 def test_window_screen_shows_lost_connection_and_recovers_after_a_restart(browser, hall):
     ticket = open_and_call(hall, "clerk07", "5")
     page = browser.new_page(viewport={"width": 1920, "height": 540})
-    page.goto(f"{hall.url}/display/window/5?token={hall.tokens()['screen-hall']}")
+    page.goto(f"{hall.url}/display/window/5?token={hall.tokens['screen-hall']}")
     expect(page.locator("#ws-num")).to_have_text(ticket["number"])
     banner = page.locator("#live-status")
     expect(banner).to_be_hidden()

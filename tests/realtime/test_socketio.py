@@ -49,7 +49,7 @@ def live(tmp_path_factory):
     """A hall server with the small test hall, a kiosk, a screen and an agent."""
     hall = LiveHall(tmp_path_factory.mktemp("live"), env={"HALL_ASYNC_MODE": ASYNC_MODE})
     hall.cli("hall", "load", str(SMALL_HALL))
-    hall.tokens = {kind: hall.cli("devices", "token", f"{kind}-1", "--kind", kind) for kind in ("kiosk", "screen", "agent")}
+    hall.device_tokens = {kind: hall.cli("devices", "token", f"{kind}-1", "--kind", kind) for kind in ("kiosk", "screen", "agent")}
     hall.start()
     hall.clerk = hall.staff_token("clerk01")
     assert hall.api("POST", "/api/v1/windows/1/open", hall.clerk).ok
@@ -64,11 +64,11 @@ def test_server_runs_in_the_configured_async_mode(live):
 
 def test_screen_gets_a_snapshot_then_every_call_in_sequence(live):
     """Snapshot on connect; then ticket.issued and ticket.called with consecutive sequence numbers."""
-    screen = Listener(live.url, "/display", {"token": live.tokens["screen"]})
+    screen = Listener(live.url, "/display", {"token": live.device_tokens["screen"]})
     try:
         snap = screen.next("snapshot")
         assert {"seq", "services", "windows", "latest_calls", "hall"} <= set(snap)
-        r = live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 1})
+        r = live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 1})
         assert r.status_code == 201
         issued = screen.next("ticket.issued")
         assert issued["number"] == r.json()["number"] and issued["seq"] == snap["seq"] + 1
@@ -88,10 +88,10 @@ def test_screen_gets_a_snapshot_then_every_call_in_sequence(live):
 
 def test_a_client_that_asks_again_gets_a_fresh_snapshot(live):
     """After a gap the client asks for `snapshot` and gets the current state."""
-    screen = Listener(live.url, "/display", {"token": live.tokens["screen"]})
+    screen = Listener(live.url, "/display", {"token": live.device_tokens["screen"]})
     try:
         first = screen.next("snapshot")
-        live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 1})
+        live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 1})
         screen.next("ticket.issued")
         screen.client.emit("snapshot", namespace="/display")
         again = screen.next("snapshot")
@@ -103,7 +103,7 @@ def test_a_client_that_asks_again_gets_a_fresh_snapshot(live):
 def test_strangers_are_refused(live):
     """No token, a wrong token, or a kiosk on the console namespace: the connection is refused."""
     for namespace, auth in (("/display", {}), ("/display", {"token": "nope"}),
-                            ("/console", {"token": live.tokens["kiosk"]}), ("/agent", {"token": live.tokens["screen"]}),
+                            ("/console", {"token": live.device_tokens["kiosk"]}), ("/agent", {"token": live.device_tokens["screen"]}),
                             ("/ticket", {"ticket": "unknown"})):
         with pytest.raises(socketio.exceptions.ConnectionError):
             Listener(live.url, namespace, auth)
@@ -124,11 +124,11 @@ def test_console_receives_events_with_a_staff_token(live):
 
 def test_mobile_ticket_page_hears_when_its_queue_moves(live):
     """The /ticket namespace tells a ticket page to refresh when its service's queue changes."""
-    mine = live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 1}).json()
+    mine = live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 1}).json()
     token = mine["status_url"].rsplit("/", 1)[1]
     page = Listener(live.url, "/ticket", {"ticket": token})
     try:
-        live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 1})
+        live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 1})
         page.next("queue.changed")
         status = live.api("GET", f"/api/v1/ticket-status/{token}", "").json()
         assert status["number"] == mine["number"] and status["status"] in ("waiting", "called")
@@ -139,8 +139,8 @@ def test_mobile_ticket_page_hears_when_its_queue_moves(live):
 
 def test_agent_gets_pending_jobs_on_hello_and_acknowledges_them(live):
     """A job queued while no agent listened is handed over on hello; `ok` marks it printed."""
-    ticket = live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 1}).json()
-    agent = Listener(live.url, "/agent", {"token": live.tokens["agent"]})
+    ticket = live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 1}).json()
+    agent = Listener(live.url, "/agent", {"token": live.device_tokens["agent"]})
     try:
         reply = agent.client.call("hello", {"agent": "test", "printers": ["kiosk-1"]}, namespace="/agent", timeout=10)
         assert reply["printers"] == ["kiosk-1"]
@@ -151,7 +151,7 @@ def test_agent_gets_pending_jobs_on_hello_and_acknowledges_them(live):
         assert job["ticket"]["status_url"] == ticket["status_url"]
         ack = agent.client.call("print.result", {"job_id": job["job_id"], "result": "ok"}, namespace="/agent", timeout=10)
         assert ack == {"ok": True, "status": "printed"}
-        new = live.api("POST", "/api/v1/tickets", live.tokens["kiosk"], {"service_id": 3}).json()
+        new = live.api("POST", "/api/v1/tickets", live.device_tokens["kiosk"], {"service_id": 3}).json()
         assert agent.next("print.job")["ticket"]["number"] == new["number"]
     finally:
         agent.close()
