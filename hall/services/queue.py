@@ -20,6 +20,9 @@ from hall.services.context import HallContext, UnitOfWork
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hall.store.models import Device, HallSettings, PrintJob, ServiceItem, Ticket, TicketCounter, Window, WindowService
 
+#: Ids are PostgreSQL integers: a larger id names nothing and must not reach the database.
+MAX_ID = 2**31 - 1
+
 
 def hall_settings(session: Session) -> HallSettings:
     """The hall's settings row (a default hall if none was loaded)."""
@@ -92,6 +95,8 @@ def issue_ticket(ctx: HallContext, actor: Actor, service_id, *, priority=False, 
     """取号: give the next number of a service; the printed ticket is queued in the same transaction."""
     if isinstance(service_id, bool) or not isinstance(service_id, int):
         raise Invalid("service_id must be an integer")
+    if not 0 < service_id <= MAX_ID:
+        raise NotFound(f"no service item with id {service_id}")
     if not isinstance(priority, bool):
         raise Invalid("priority must be true or false")
     if idempotency_key is not None and (not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 128):
@@ -358,6 +363,8 @@ def transfer(ctx: HallContext, actor: Actor, window_id: int, *, service_id=None,
     for name, value in (("service_id", service_id), ("window_id", to_window_id)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise Invalid(f"{name} must be an integer")
+        if value is not None and not 0 < value <= MAX_ID:
+            raise NotFound(f"no {'service item' if name == 'service_id' else 'window'} with id {value}")
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         window = _window_for(uow, actor, window_id)

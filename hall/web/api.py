@@ -11,6 +11,7 @@ from hall.web.auth import Unauthorized, requires
 from hall.web.extensions import hall
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Ids in paths are capped at the largest PostgreSQL integer: a larger one names nothing (404).
 
 ALL_STAFF = STAFF_ROLES
 WINDOW_STAFF = ("clerk", "window_lead", "supervisor", "director", "admin")
@@ -58,7 +59,7 @@ def issue(actor):
     return jsonify(issued.ticket), 201 if issued.created else 200
 
 
-@bp.get("/tickets/<int:ticket_id>")
+@bp.get("/tickets/<int(max=2147483647):ticket_id>")
 @requires(roles=ALL_STAFF, devices=("kiosk",))
 def ticket(actor, ticket_id: int):
     """One ticket with its live position."""
@@ -72,7 +73,7 @@ def no_shows(actor):
     return jsonify(queue.recent_no_shows(hall()))
 
 
-@bp.post("/tickets/<int:ticket_id>/reinstate")
+@bp.post("/tickets/<int(max=2147483647):ticket_id>/reinstate")
 @requires(roles=ALL_STAFF)
 def reinstate(actor, ticket_id: int):
     """Put a no-show ticket back in the queue (service desk)."""
@@ -86,7 +87,7 @@ def list_windows(actor):
     return jsonify(windows.list_windows(hall()))
 
 
-@bp.get("/windows/<int:window_id>/queue")
+@bp.get("/windows/<int(max=2147483647):window_id>/queue")
 @requires(roles=ALL_STAFF)
 def window_queue(actor, window_id: int):
     """The tickets waiting for this window, in calling order."""
@@ -100,15 +101,15 @@ def _window_action(fn):
     return view
 
 
-bp.add_url_rule("/windows/<int:window_id>/open", "open_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/open", "open_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.open_window)), methods=["POST"])
-bp.add_url_rule("/windows/<int:window_id>/close", "close_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/close", "close_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.close_window)), methods=["POST"])
-bp.add_url_rule("/windows/<int:window_id>/resume", "resume_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/resume", "resume_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.resume_window)), methods=["POST"])
 
 
-@bp.post("/windows/<int:window_id>/pause")
+@bp.post("/windows/<int(max=2147483647):window_id>/pause")
 @requires(roles=WINDOW_STAFF)
 def pause(actor, window_id: int):
     """Pause the window with a reason."""
@@ -116,7 +117,7 @@ def pause(actor, window_id: int):
     return jsonify({"window": windows.pause_window(hall(), actor, window_id, data["reason"])})
 
 
-@bp.post("/windows/<int:window_id>/call-next")
+@bp.post("/windows/<int(max=2147483647):window_id>/call-next")
 @requires(roles=WINDOW_STAFF)
 def call_next(actor, window_id: int):
     """Call the next ticket: 200 with it, or 204 when nobody waits."""
@@ -136,11 +137,11 @@ def _ticket_action(fn):
 
 for _name, _fn in (("recall", queue.recall), ("no-show", queue.no_show), ("start", queue.start),
                    ("finish", queue.finish)):
-    bp.add_url_rule(f"/windows/<int:window_id>/{_name}", _name.replace("-", "_"),
+    bp.add_url_rule(f"/windows/<int(max=2147483647):window_id>/{_name}", _name.replace("-", "_"),
                     requires(roles=WINDOW_STAFF)(_ticket_action(_fn)), methods=["POST"])
 
 
-@bp.post("/windows/<int:window_id>/transfer")
+@bp.post("/windows/<int(max=2147483647):window_id>/transfer")
 @requires(roles=WINDOW_STAFF)
 def transfer(actor, window_id: int):
     """Send the current ticket to another service or window; it keeps its place by issue time."""
