@@ -17,14 +17,17 @@ ALL_STAFF = STAFF_ROLES
 WINDOW_STAFF = ("clerk", "window_lead", "supervisor", "director", "admin")
 
 
-def body(*, required: tuple[str, ...] = ()) -> dict:
-    """The request's JSON object; refuse anything else, and missing required fields."""
+def body(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object; refuse anything else, missing required fields and unknown fields."""
     data = request.get_json(silent=True) if request.content_length or request.data else {}
     if data is None or not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
     missing = [name for name in required if name not in data]
     if missing:
         raise Invalid(f"missing field(s): {', '.join(missing)}")
+    unknown = set(data) - set(required) - set(optional)
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
     return data
 
 
@@ -47,10 +50,7 @@ def services(actor):
 @requires(roles=ALL_STAFF, devices=("kiosk",))
 def issue(actor):
     """Issue a ticket; the same idempotency key returns the same ticket."""
-    data = body(required=("service_id",))
-    unknown = set(data) - {"service_id", "priority", "idempotency_key", "print"}
-    if unknown:
-        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+    data = body(required=("service_id",), optional=("priority", "idempotency_key", "print"))
     print_ticket = data.get("print")
     if print_ticket is not None and not isinstance(print_ticket, bool):
         raise Invalid("print must be true or false")
@@ -77,6 +77,7 @@ def no_shows(actor):
 @requires(roles=ALL_STAFF)
 def reinstate(actor, ticket_id: int):
     """Put a no-show ticket back in the queue (service desk)."""
+    body()
     return jsonify({"ticket": queue.reinstate(hall(), actor, ticket_id)})
 
 
@@ -145,7 +146,7 @@ for _name, _fn in (("recall", queue.recall), ("no-show", queue.no_show), ("start
 @requires(roles=WINDOW_STAFF)
 def transfer(actor, window_id: int):
     """Send the current ticket to another service or window; it keeps its place by issue time."""
-    data = body()
+    data = body(optional=("service_id", "window_id"))
     return jsonify({"ticket": queue.transfer(hall(), actor, window_id, service_id=data.get("service_id"),
                                              to_window_id=data.get("window_id"))})
 
