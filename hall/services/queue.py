@@ -178,12 +178,14 @@ def job_message(job: PrintJob) -> dict:
     return {"job_id": job.id, "printer": job.printer, "attempt": job.attempts, "ticket": job.payload}
 
 
-def get_ticket(ctx: HallContext, ticket_id: int) -> dict:
-    """A ticket with its live position."""
+def get_ticket(ctx: HallContext, ticket_id: int, *, issued_by: str | None = None) -> dict:
+    """A ticket with its live position; with `issued_by`, only a ticket that device issued."""
     with ctx.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket with id {ticket_id}")
+        if issued_by is not None and ticket.issuer_device_id != issued_by:
+            raise Forbidden(f"ticket {ticket_id} was not issued by this device")
         return with_position(session, ticket, ctx.settings.public_url)
 
 

@@ -62,8 +62,8 @@ def issue(actor):
 @bp.get("/tickets/<int(max=2147483647):ticket_id>")
 @requires(roles=ALL_STAFF, devices=("kiosk",))
 def ticket(actor, ticket_id: int):
-    """One ticket with its live position."""
-    return jsonify(queue.get_ticket(hall(), ticket_id))
+    """One ticket with its live position; a kiosk reads only the tickets it issued."""
+    return jsonify(queue.get_ticket(hall(), ticket_id, issued_by=actor.id if actor.kind == "device" else None))
 
 
 @bp.get("/tickets/no-show")
