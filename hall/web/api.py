@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from hall.services import access, hall_state, queue, windows
-from hall.services.actors import STAFF_ROLES
+from hall.services.actors import DESK_ROLES, STAFF_ROLES
 from hall.services.errors import Invalid, ServiceError
 from hall.web.auth import Unauthorized, requires
 from hall.web.extensions import hall
@@ -15,6 +15,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ALL_STAFF = STAFF_ROLES
 WINDOW_STAFF = ("clerk", "window_lead", "supervisor", "director", "admin")
+DESK_STAFF = tuple(role for role in STAFF_ROLES if role in DESK_ROLES)
 
 
 def body(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict:
@@ -74,7 +75,7 @@ def no_shows(actor):
 
 
 @bp.post("/tickets/<int(max=2147483647):ticket_id>/reinstate")
-@requires(roles=ALL_STAFF)
+@requires(roles=DESK_STAFF)
 def reinstate(actor, ticket_id: int):
     """Put a no-show ticket back in the queue (service desk)."""
     body()
