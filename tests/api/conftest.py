@@ -125,13 +125,6 @@ class Api:
         return check_documented(self.client.post(f"/api/v1{path}", headers=self._headers(), **kwargs), self.seen)
 
 
-def staff_token(client, username: str) -> str:
-    """A staff API token from POST /api/v1/auth/token."""
-    response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["token"]
-
-
 @pytest.fixture
 def seen() -> set:
     """The (path template, method, status) of every response a test's API clients received."""
