@@ -29,6 +29,9 @@ from hall.store.models import (
     WindowService,
 )
 
+#: Ids are PostgreSQL integers: a larger id names nothing and must not reach the database.
+MAX_ID = 2**31 - 1
+
 
 def ticket_view(ticket: Ticket, *, people_ahead: int | None = None, estimated_wait_s: int | None = None,
                 base_url: str = "") -> dict:
@@ -103,6 +106,8 @@ def issue_ticket(ctx: HallContext, actor: Actor, service_id, *, priority=False, 
     """取号: give the next number of a service; the printed ticket is queued in the same transaction."""
     if isinstance(service_id, bool) or not isinstance(service_id, int):
         raise Invalid("service_id must be an integer")
+    if not 0 < service_id <= MAX_ID:
+        raise NotFound(f"no service item with id {service_id}")
     if not isinstance(priority, bool):
         raise Invalid("priority must be true or false")
     if idempotency_key is not None and (not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 128):
@@ -186,12 +191,14 @@ def job_message(job: PrintJob) -> dict:
     return {"job_id": job.id, "printer": job.printer, "attempt": job.attempts, "ticket": job.payload}
 
 
-def get_ticket(ctx: HallContext, ticket_id: int) -> dict:
-    """A ticket with its live position."""
+def get_ticket(ctx: HallContext, ticket_id: int, *, issued_by: str | None = None) -> dict:
+    """A ticket with its live position; with `issued_by`, only a ticket that device issued."""
     with ctx.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket with id {ticket_id}")
+        if issued_by is not None and ticket.issuer_device_id != issued_by:
+            raise Forbidden(f"ticket {ticket_id} was not issued by this device")
         return with_position(session, ticket, ctx.settings.public_url)
 
 
@@ -371,6 +378,8 @@ def transfer(ctx: HallContext, actor: Actor, window_id: int, *, service_id=None,
     for name, value in (("service_id", service_id), ("window_id", to_window_id)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise Invalid(f"{name} must be an integer")
+        if value is not None and not 0 < value <= MAX_ID:
+            raise NotFound(f"no {'service item' if name == 'service_id' else 'window'} with id {value}")
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         window = _window_for(uow, actor, window_id)

@@ -5,25 +5,30 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from hall.services import access, hall_state, queue, windows
-from hall.services.actors import STAFF_ROLES
+from hall.services.actors import DESK_ROLES, STAFF_ROLES
 from hall.services.errors import Invalid, ServiceError
 from hall.web.auth import Unauthorized, requires
 from hall.web.extensions import hall
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Ids in paths are capped at the largest PostgreSQL integer: a larger one names nothing (404).
 
 ALL_STAFF = STAFF_ROLES
 WINDOW_STAFF = ("clerk", "window_lead", "supervisor", "director", "admin")
+DESK_STAFF = tuple(role for role in STAFF_ROLES if role in DESK_ROLES)
 
 
-def body(*, required: tuple[str, ...] = ()) -> dict:
-    """The request's JSON object; refuse anything else, and missing required fields."""
+def body(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object; refuse anything else, missing required fields and unknown fields."""
     data = request.get_json(silent=True) if request.content_length or request.data else {}
     if data is None or not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
     missing = [name for name in required if name not in data]
     if missing:
         raise Invalid(f"missing field(s): {', '.join(missing)}")
+    unknown = set(data) - set(required) - set(optional)
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
     return data
 
 
@@ -46,10 +51,7 @@ def services(actor):
 @requires(roles=ALL_STAFF, devices=("kiosk",))
 def issue(actor):
     """Issue a ticket; the same idempotency key returns the same ticket."""
-    data = body(required=("service_id",))
-    unknown = set(data) - {"service_id", "priority", "idempotency_key", "print"}
-    if unknown:
-        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+    data = body(required=("service_id",), optional=("priority", "idempotency_key", "print"))
     print_ticket = data.get("print")
     if print_ticket is not None and not isinstance(print_ticket, bool):
         raise Invalid("print must be true or false")
@@ -58,11 +60,11 @@ def issue(actor):
     return jsonify(issued.ticket), 201 if issued.created else 200
 
 
-@bp.get("/tickets/<int:ticket_id>")
+@bp.get("/tickets/<int(max=2147483647):ticket_id>")
 @requires(roles=ALL_STAFF, devices=("kiosk",))
 def ticket(actor, ticket_id: int):
-    """One ticket with its live position."""
-    return jsonify(queue.get_ticket(hall(), ticket_id))
+    """One ticket with its live position; a kiosk reads only the tickets it issued."""
+    return jsonify(queue.get_ticket(hall(), ticket_id, issued_by=actor.id if actor.kind == "device" else None))
 
 
 @bp.get("/tickets/no-show")
@@ -72,10 +74,11 @@ def no_shows(actor):
     return jsonify(queue.recent_no_shows(hall()))
 
 
-@bp.post("/tickets/<int:ticket_id>/reinstate")
-@requires(roles=ALL_STAFF)
+@bp.post("/tickets/<int(max=2147483647):ticket_id>/reinstate")
+@requires(roles=DESK_STAFF)
 def reinstate(actor, ticket_id: int):
     """Put a no-show ticket back in the queue (service desk)."""
+    body()
     return jsonify({"ticket": queue.reinstate(hall(), actor, ticket_id)})
 
 
@@ -86,7 +89,7 @@ def list_windows(actor):
     return jsonify(windows.list_windows(hall()))
 
 
-@bp.get("/windows/<int:window_id>/queue")
+@bp.get("/windows/<int(max=2147483647):window_id>/queue")
 @requires(roles=ALL_STAFF)
 def window_queue(actor, window_id: int):
     """The tickets waiting for this window, in calling order."""
@@ -100,15 +103,15 @@ def _window_action(fn):
     return view
 
 
-bp.add_url_rule("/windows/<int:window_id>/open", "open_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/open", "open_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.open_window)), methods=["POST"])
-bp.add_url_rule("/windows/<int:window_id>/close", "close_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/close", "close_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.close_window)), methods=["POST"])
-bp.add_url_rule("/windows/<int:window_id>/resume", "resume_window",
+bp.add_url_rule("/windows/<int(max=2147483647):window_id>/resume", "resume_window",
                 requires(roles=WINDOW_STAFF)(_window_action(windows.resume_window)), methods=["POST"])
 
 
-@bp.post("/windows/<int:window_id>/pause")
+@bp.post("/windows/<int(max=2147483647):window_id>/pause")
 @requires(roles=WINDOW_STAFF)
 def pause(actor, window_id: int):
     """Pause the window with a reason."""
@@ -116,7 +119,7 @@ def pause(actor, window_id: int):
     return jsonify({"window": windows.pause_window(hall(), actor, window_id, data["reason"])})
 
 
-@bp.post("/windows/<int:window_id>/call-next")
+@bp.post("/windows/<int(max=2147483647):window_id>/call-next")
 @requires(roles=WINDOW_STAFF)
 def call_next(actor, window_id: int):
     """Call the next ticket: 200 with it, or 204 when nobody waits."""
@@ -136,15 +139,15 @@ def _ticket_action(fn):
 
 for _name, _fn in (("recall", queue.recall), ("no-show", queue.no_show), ("start", queue.start),
                    ("finish", queue.finish)):
-    bp.add_url_rule(f"/windows/<int:window_id>/{_name}", _name.replace("-", "_"),
+    bp.add_url_rule(f"/windows/<int(max=2147483647):window_id>/{_name}", _name.replace("-", "_"),
                     requires(roles=WINDOW_STAFF)(_ticket_action(_fn)), methods=["POST"])
 
 
-@bp.post("/windows/<int:window_id>/transfer")
+@bp.post("/windows/<int(max=2147483647):window_id>/transfer")
 @requires(roles=WINDOW_STAFF)
 def transfer(actor, window_id: int):
     """Send the current ticket to another service or window; it keeps its place by issue time."""
-    data = body()
+    data = body(optional=("service_id", "window_id"))
     return jsonify({"ticket": queue.transfer(hall(), actor, window_id, service_id=data.get("service_id"),
                                              to_window_id=data.get("window_id"))})
 

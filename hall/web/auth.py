@@ -72,6 +72,7 @@ def requires(*, roles: tuple[str, ...] = (), devices: tuple[str, ...] = ()):
                     and request.mimetype != "application/json":
                 raise Forbidden("staff pages must send JSON (Content-Type: application/json)")
             return fn(actor, *args, **kwargs)
+        wrapper.hall_allowed = {"roles": list(roles), "devices": list(devices)}
         return wrapper
     return decorate
 
