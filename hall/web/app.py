@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, request
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from hall.config import ROOT, Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     @app.context_processor
     def _page_globals():
+        get_locale()  # runs the locale selector, which records the page's language in g
         with ctx.read() as session:
             hall = ctx.refs.hall(session)
             name = hall.name if g.get("current_lang", i18n.DEFAULT) == "zh_CN" else (hall.name_en or hall.name)
