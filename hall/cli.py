@@ -26,6 +26,7 @@ def cmd_serve(args) -> int:
     from hall.web.extensions import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = Settings.from_env()
     if not settings.public_url:
         settings = Settings.from_env(public_url=f"http://{_display_host(args.host)}:{args.port}")

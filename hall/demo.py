@@ -57,10 +57,7 @@ def start_demo(ctx, settings, args, *, emulate_devices: bool = True) -> None:
         f"  Kiosk (取号机)            {base}/kiosk?token={tokens['kiosk-1']}",
         f"  Hall screen (大厅屏)      {base}/display/hall?token={tokens['screen-hall']}",
         f"  Window screens (窗口屏)   {base}/display/window/<number>?token={tokens['screen-hall']}",
-    ]
-    lines += [f"      window {n:>3}           {base}/display/window/{n}?token={tokens['screen-hall']}"
-              for n in windows]
-    lines += [
+        f"                            (windows {windows[0]}–{windows[-1]})" if windows else "",
         f"  Clerk console (叫号台)    {base}/console   (log in: clerk01 … / hall-demo)",
         f"  Staff login (登录)        {base}/login",
         f"  Mobile ticket page        {base}/t/<ticket token>  (the QR code on every ticket)",

@@ -105,7 +105,7 @@ def ticket_bytes(p: TicketPrintout) -> bytes:
     if p.status_url:
         t.out.set(align="center")
         t.out.qr(p.status_url, native=True, size=6, ec=1)
-        t.line("扫码查看排队进度，过号请重新取号。")
+        t.line("扫码查看排队进度；过号请到服务台。")
         t.line("Scan to follow your place in the queue.")
     t.rule()
     t.out.cut()
