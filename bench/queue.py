@@ -71,6 +71,29 @@ def issue_rate(port: int, token: str, seconds: float, workers: int = 4) -> dict:
             "p50_ms": 1000 * latencies[len(latencies) // 2], "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)]}
 
 
+def close_queue(db_path: Path) -> None:
+    """Close every waiting ticket (as the hall does at closing time), so each run starts from an empty queue.
+
+    Issuing counts the people ahead, which costs in proportion to the queue: without this, every
+    run would start behind a longer queue than the one before and the comparison would be unfair.
+    """
+    import sqlite3
+
+    conn = sqlite3.connect(db_path, timeout=30)
+    conn.execute("UPDATE tickets SET status = 'abandoned' WHERE status = 'waiting'")
+    conn.commit()
+    conn.close()
+
+
+def issue_runs(hall: LiveHall, token: str, seconds: float, runs: int) -> list[dict]:
+    """`runs` measurements of the issue rate, each from an empty queue."""
+    results = []
+    for _ in range(runs):
+        close_queue(hall.var_dir / "hall.db")
+        results.append(issue_rate(hall.port, token, seconds))
+    return results
+
+
 # -- history ---------------------------------------------------------------------------------
 
 def add_history(db_path: Path, count: int) -> None:
@@ -124,6 +147,7 @@ def printed_rate(hall: LiveHall, kiosk_token: str, agent_token: str, tickets: in
                               "--printer", f"kiosk-p=tcp://127.0.0.1:{emulator.port}", "--name", "bench"], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        close_queue(hall.var_dir / "hall.db")
         time.sleep(2.0)  # the agent connects and says hello
         before = len(emulator.jobs)
         start = time.perf_counter()
@@ -307,7 +331,7 @@ def main() -> None:
         hall, tokens = fresh_hall(tmp, "empty")
         hall.start()
         try:
-            empty = [issue_rate(hall.port, tokens["kiosk"], args.seconds) for _ in range(args.runs)]
+            empty = issue_runs(hall, tokens["kiosk"], args.seconds, args.runs)
             print(f"issue over HTTP, empty database:      median {median_of(empty, 'per_s'):7.0f} tickets/s "
                   f"(runs {runs_text(empty)}; p50 {median_of(empty, 'p50_ms'):.1f} ms, "
                   f"p99 {median_of(empty, 'p99_ms'):.1f} ms; errors {sum(r['errors'] for r in empty)})")
@@ -334,7 +358,7 @@ def main() -> None:
             print(f"(added {args.history:,} tickets of history in {time.perf_counter() - t0:.0f} s)")
             hall.start()
             try:
-                full = [issue_rate(hall.port, tokens["kiosk"], args.seconds) for _ in range(args.runs)]
+                full = issue_runs(hall, tokens["kiosk"], args.seconds, args.runs)
                 ratio = median_of(full, "per_s") / median_of(empty, "per_s")
                 print(f"issue over HTTP, {args.history:,} history: median {median_of(full, 'per_s'):7.0f} tickets/s "
                       f"(runs {runs_text(full)}; {ratio:.0%} of the empty figure; "

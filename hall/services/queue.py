@@ -145,7 +145,7 @@ def _issue(ctx: HallContext, actor: Actor, service_id: int, priority: bool, key:
         hall = ctx.refs.hall(s)
         day = hall_day(uow.now, ZoneInfo(hall.timezone))
         seq = _next_seq(s, service.prefix, day, ctx.postgres)
-        token, number = secrets.token_urlsafe(16), format_number(service.prefix, seq)
+        token, number = f"{day:%y%m%d}{secrets.token_urlsafe(16)}", format_number(service.prefix, seq)
         conn = s.connection()
         ticket_id = conn.execute(_INSERT_TICKET, {
             "token": token, "service_id": service.id, "prefix": service.prefix, "day": day, "seq": seq,
