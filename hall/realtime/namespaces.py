@@ -129,8 +129,15 @@ class AgentNamespace(HallNamespace):
         return {"ok": True, "status": status}
 
     def on_health(self, data):
-        """A printer's state changed (paper out, offline…): log it for the wall."""
-        log.info("printer health %s", data)
+        """A printer's state changed (paper out, offline…): stored, and an alarm when it needs a person."""
+        actor = self._actors().get(request.sid)
+        if actor is None or not isinstance(data, dict):
+            return {"ok": False}
+        try:
+            printing.record_health(_hall(), actor, data.get("printer"), data.get("status"),
+                                   str(data.get("detail", ""))[:200])
+        except ServiceError as exc:
+            return {"ok": False, "error": str(exc)}
         return {"ok": True}
 
 

@@ -73,3 +73,30 @@ def resend_stale(ctx: HallContext, actor: Actor) -> int:
     for printer, message in messages:
         ctx.publisher.send("/agent", "print.job", message, room=f"printer:{printer}")
     return len(messages)
+
+
+HEALTH_STATES = ("ok", "paper_out", "offline", "unknown")
+_last_health: dict[tuple[str, str], str] = {}
+
+
+def record_health(ctx: HallContext, actor: Actor, printer, status, detail: str = "") -> bool:
+    """A printer's state as its agent reports it; a change to paper out or offline raises an alarm.
+
+    Agents repeat the current state on every reconnection: only a change is stored (per process).
+    """
+    if not isinstance(printer, str) or not printer or len(printer) > 64:
+        raise Invalid("printer must be a printer name")
+    if status not in HEALTH_STATES:
+        raise Invalid(f"status must be one of {', '.join(HEALTH_STATES)}")
+    key = (str(ctx.engine.url), printer)
+    if _last_health.get(key) == status:
+        return False
+    _last_health[key] = status
+    with ctx.unit_of_work(actor.label) as uow:
+        uow.record("printer.health", {"printer": printer, "status": status, "detail": detail[:200]})
+        if status in ("paper_out", "offline"):
+            words = "缺纸" if status == "paper_out" else "离线"
+            uow.record("alarm.raised", {"kind": "printer", "subject": printer,
+                                        "message": f"打印机 {printer} {words}：{detail}".rstrip("：")})
+        uow.commit()
+    return True
