@@ -78,6 +78,14 @@ def _load(session, window_id: int) -> Window:
     return window
 
 
+def _held(session, actor: Actor, window_id: int) -> Window:
+    """The window, if the actor holds it (or oversees every window)."""
+    window = _load(session, window_id)
+    if actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
+        raise Forbidden(f"window {window.number} is not held by you")
+    return window
+
+
 def _view(session, window: Window) -> dict:
     current = session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
     return window_view(window, services_by_window(session).get(window.id, []), current)
@@ -108,9 +116,7 @@ def close_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
     """The clerk leaves: the window closes; a ticket still at the window must be finished first."""
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
-        window = _load(s, window_id)
-        if actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
-            raise Forbidden(f"window {window.number} is not held by you")
+        window = _held(s, actor, window_id)
         if window.current_ticket_id:
             ticket = s.get(Ticket, window.current_ticket_id)
             if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
@@ -131,9 +137,7 @@ def pause_window(ctx: HallContext, actor: Actor, window_id: int, reason) -> dict
         raise Invalid(f"the reason is longer than {MAX_REASON} characters")
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
-        window = _load(s, window_id)
-        if actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
-            raise Forbidden(f"window {window.number} is not held by you")
+        window = _held(s, actor, window_id)
         if window.state != WindowState.OPEN:
             raise Conflict(f"window {window.number} is {window.state}; only an open window can pause")
         window.state, window.pause_reason = WindowState.PAUSED, reason.strip()
@@ -146,9 +150,7 @@ def resume_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
     """恢复: a paused window calls again."""
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
-        window = _load(s, window_id)
-        if actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
-            raise Forbidden(f"window {window.number} is not held by you")
+        window = _held(s, actor, window_id)
         if window.state != WindowState.PAUSED:
             raise Conflict(f"window {window.number} is {window.state}, not paused")
         window.state, window.pause_reason = WindowState.OPEN, None
