@@ -4,6 +4,8 @@ from the console, and the window screen and the hall screen show it."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -63,6 +65,8 @@ def test_kiosk_ticket_is_called_from_the_console_and_shown_on_both_screens(brows
     expect(window_screen.locator("#ws-name")).to_have_text(clerk["name"])
     expect(hall_screen.locator("#call-newest-number")).to_have_text(number)
     expect(hall_screen.locator("#call-newest-window")).to_contain_text("2")
+    beijing = [(datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)]
+    assert hall_screen.locator("#clock-time").inner_text()[:5] in beijing, "the hall screen keeps the hall's time"
     window_screen.screenshot(path=str(artifacts / "e2e-3-window-screen.png"))
     hall_screen.screenshot(path=str(artifacts / "e2e-4-hall-screen.png"))
 

@@ -13,6 +13,7 @@ const params = new URLSearchParams(location.search);
 let state = null;
 let calls = [];
 let clockOffset = 0;
+let hallTimeZone = "Asia/Shanghai";
 let blinkTimer = null;
 
 const announcer = createAnnouncer({ token: pageToken(), forceServer: params.get("voice") === "server",
@@ -25,12 +26,14 @@ function el(tag, cls, text) {
   return e;
 }
 
+// The hall's own time zone, whatever the screen PC's clock is set to; the server's clock corrects its drift.
 function tick() {
   const now = new Date(Date.now() + clockOffset);
-  const pad = (n) => String(n).padStart(2, "0");
-  $("clock-time").textContent = `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
-  $("clock-date").textContent = now.toLocaleDateString(data.lang === "en" ? "en-GB" : "zh-CN",
-    { year: "numeric", month: "long", day: "numeric", weekday: "long" });
+  const locale = data.lang === "en" ? "en-GB" : "zh-CN";
+  $("clock-time").textContent = new Intl.DateTimeFormat("en-GB", { timeZone: hallTimeZone, hour: "2-digit",
+    minute: "2-digit", second: "2-digit", hour12: false }).format(now);
+  $("clock-date").textContent = new Intl.DateTimeFormat(locale, { timeZone: hallTimeZone, year: "numeric",
+    month: "long", day: "numeric", weekday: "long" }).format(now);
 }
 
 function renderCalls() {
@@ -89,6 +92,7 @@ connectLive({
   onSnapshot(snap) {
     state = snap;
     clockOffset = new Date(snap.now).getTime() - Date.now();
+    if (snap.hall && snap.hall.timezone) hallTimeZone = snap.hall.timezone;
     $("hall-name").textContent = localName(snap.hall, data.lang);
     calls = [];
     for (const c of snap.latest_calls) if (!calls.some((x) => x.ticket_id === c.ticket_id)) calls.push(c);
