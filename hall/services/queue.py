@@ -298,9 +298,7 @@ def _claim_next(uow: UnitOfWork, window: Window, service_ids: list[int]) -> Tick
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed == 1:
-            ticket = s.get(Ticket, ticket_id)
-            s.refresh(ticket)
-            return ticket
+            return s.get(Ticket, ticket_id)  # not loaded before in this session: read as just updated
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hall.domain.queue import TicketStatus, WindowState
 from hall.services.actors import WINDOW_OVERSEERS, Actor
@@ -60,7 +61,8 @@ def list_windows(ctx: HallContext) -> list[dict]:
 
 def windows_with_current(session) -> list[dict]:
     """Every window's view, ordered by number, read in one session."""
-    windows = session.execute(select(Window)).unique().scalars().all()
+    windows = session.execute(select(Window).options(joinedload(Window.department), joinedload(Window.clerk))
+                              ).unique().scalars().all()
     current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
     current = {t.id: t for t in session.execute(select(Ticket).where(Ticket.id.in_(current_ids))).unique().scalars()} \
         if current_ids else {}

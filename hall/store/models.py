@@ -127,8 +127,9 @@ class Window(Base):
     current_ticket_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id", use_alter=True, name="fk_window_current_ticket"), nullable=True
     )
-    department: Mapped[Department] = relationship(lazy="joined")
-    clerk: Mapped[Staff | None] = relationship(lazy="joined")
+    # Loaded on demand: the queue's hot paths never need them, listings ask for them with joinedload.
+    department: Mapped[Department] = relationship()
+    clerk: Mapped[Staff | None] = relationship()
 
 
 class WindowService(Base):
@@ -216,7 +217,7 @@ class Ticket(Base):
     issuer_device_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     issuer_staff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
-    service: Mapped[ServiceItem] = relationship(lazy="joined")
+    service: Mapped[ServiceItem] = relationship()
 
 
 class PrintJob(Base):
