@@ -35,6 +35,8 @@ def make_engine(url: str, *, sqlite_synchronous: str | None = None, background_c
         # LIFO: the connection used last is used next. SQLite drops a connection's page cache
         # whenever another connection wrote in between, so rotating through a pool would start
         # every transaction cold; the memory map makes the pages that must be read again cheap.
+        # The map covers up to 2 GB (SQLite's ceiling): new pages are appended at the end of the
+        # file, so a map smaller than a database with a long history would miss exactly the hot ones.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                pool_size=20, max_overflow=20, pool_use_lifo=True)
         # NORMAL in WAL mode: a committed transaction survives the process being killed (SIGKILL, a crash);
@@ -52,7 +54,7 @@ def make_engine(url: str, *, sqlite_synchronous: str | None = None, background_c
             cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA mmap_size=268435456")
+            cur.execute("PRAGMA mmap_size=2147418112")
             if background_checkpoint:
                 cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
