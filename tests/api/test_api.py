@@ -27,7 +27,7 @@ def flask_to_template(rule: str) -> str:
 def api_routes(app) -> dict[tuple[str, str], str]:
     """Every (path template, method) registered on the api blueprint, with its endpoint."""
     return {(flask_to_template(rule.rule), method.lower()): rule.endpoint
-            for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
+            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
             for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
@@ -115,6 +115,10 @@ def test_every_documented_success_answer_is_real(as_staff, kiosk, anonymous, ids
     clerk.post(f"/windows/{w1}/resume")
     kiosk.post("/tickets", {"service_id": scj1})
     clerk.post(f"/windows/{w1}/call-next")
+    case = open_case_at(client.application.extensions["hall"], "clerk01", scj1, w1)
+    assert clerk.get(f"/cases/{case['id']}/notices/acceptance.pdf").data.startswith(b"%PDF")
+    assert clerk.get(f"/cases/{case['id']}/notices/return.pdf").status_code == 404
+    assert clerk.post(f"/cases/{case['id']}/receipt", {"printer": "window-1"}).status_code == 202
     clerk.post(f"/windows/{w1}/finish")
     clerk.post(f"/windows/{w1}/close")
     check_documented(client.get("/api/v1/openapi.json"), seen)
@@ -122,6 +126,15 @@ def test_every_documented_success_answer_is_real(as_staff, kiosk, anonymous, ids
     documented = {(path, method, int(status)) for path, method, op in operations()
                   for status in op["responses"] if status.startswith("2")}
     assert documented - seen == set()
+
+
+def open_case_at(ctx, username: str, service_id: int, window_id: int) -> dict:
+    """A promised case with every material, opened at a window by a member of staff."""
+    from hall.services import cases
+    from tests.services.test_case_service import ALL_SCJ1, PERSON, staff
+
+    return cases.open_case(ctx, staff(ctx, username), service_id=service_id, applicant=PERSON, materials=ALL_SCJ1,
+                           window_id=window_id)
 
 
 # -- issuing tickets --------------------------------------------------------------------------
@@ -377,7 +390,8 @@ def test_bad_token_requests_are_refused(client, hall_ctx):
 # -- who may do what ---------------------------------------------------------------------------------
 
 def _concrete(path: str, ids) -> str:
-    return path.replace("{window_id}", str(ids["windows"]["1"])).replace("{ticket_id}", "1")
+    return (path.replace("{window_id}", str(ids["windows"]["1"])).replace("{ticket_id}", "1")
+            .replace("{case_id}", "1").replace("{kind}", "acceptance"))
 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, op in operations() if op["security"]])
