@@ -13,6 +13,8 @@ SCREEN_EVENTS = frozenset({
     "ticket.issued", "ticket.called", "ticket.no_show", "ticket.started", "ticket.finished",
     "ticket.transferred", "ticket.reinstated", "tickets.abandoned", "window.opened", "window.closed",
     "window.paused", "window.resumed", "print.failed", "alarm.raised", "hall.configured",
+    "case.opened", "case.step", "case.supplement", "case.handover", "case.paused", "case.resumed", "case.closed",
+    "case.opinion", "case.no_show", "case.warning",
 })
 LIVE_NAMESPACES = ("/display", "/console")
 

@@ -25,9 +25,9 @@ def flask_to_template(rule: str) -> str:
 
 
 def api_routes(app) -> dict[tuple[str, str], str]:
-    """Every (path template, method) registered on the api blueprint, with its endpoint."""
+    """Every (path template, method) registered on the api blueprints, with its endpoint."""
     return {(flask_to_template(rule.rule), method.lower()): rule.endpoint
-            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+            for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in ("api", "api_cases", "api_documents")
             for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
@@ -115,26 +115,18 @@ def test_every_documented_success_answer_is_real(as_staff, kiosk, anonymous, ids
     clerk.post(f"/windows/{w1}/resume")
     kiosk.post("/tickets", {"service_id": scj1})
     clerk.post(f"/windows/{w1}/call-next")
-    case = open_case_at(client.application.extensions["hall"], "clerk01", scj1, w1)
-    assert clerk.get(f"/cases/{case['id']}/notices/acceptance.pdf").data.startswith(b"%PDF")
-    assert clerk.get(f"/cases/{case['id']}/notices/return.pdf").status_code == 404
-    assert clerk.post(f"/cases/{case['id']}/receipt", {"printer": "window-1"}).status_code == 202
     clerk.post(f"/windows/{w1}/finish")
     clerk.post(f"/windows/{w1}/close")
     check_documented(client.get("/api/v1/openapi.json"), seen)
     check_documented(client.post("/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}), seen)
     documented = {(path, method, int(status)) for path, method, op in operations()
-                  for status in op["responses"] if status.startswith("2")}
+                  for status in op["responses"] if status.startswith("2") and not is_case_path(path)}
     assert documented - seen == set()
 
 
-def open_case_at(ctx, username: str, service_id: int, window_id: int) -> dict:
-    """A promised case with every material, opened at a window by a member of staff."""
-    from hall.services import cases
-    from tests.services.test_case_service import ALL_SCJ1, PERSON, staff
-
-    return cases.open_case(ctx, staff(ctx, username), service_id=service_id, applicant=PERSON, materials=ALL_SCJ1,
-                           window_id=window_id)
+def is_case_path(path: str) -> bool:
+    """Case operations are walked in tests/api/test_cases_api.py."""
+    return path.startswith(("/api/v1/cases", "/api/v1/case-status"))
 
 
 # -- issuing tickets --------------------------------------------------------------------------
