@@ -101,10 +101,16 @@ def notice_pdf(ctx: HallContext, actor: Actor, case_id: int, kind: str, *, host_
     return data["number"], render_notice(kind, data)
 
 
-def queue_receipt(ctx: HallContext, actor: Actor, case_id: int, printer, *, host_url: str | None = None) -> dict:
-    """Queue the case receipt (办件回执) for a printer; returns the `print.job` message sent to the agents."""
+def check_printer(printer) -> str:
+    """A printer's name as agents announce it; refused before anything is stored."""
     if not isinstance(printer, str) or not PRINTER_RE.fullmatch(printer):
         raise Invalid("printer must be a printer name (letters, digits, - _ . :)")
+    return printer
+
+
+def queue_receipt(ctx: HallContext, actor: Actor, case_id: int, printer, *, host_url: str | None = None) -> dict:
+    """Queue the case receipt (办件回执) for a printer; returns the `print.job` message sent to the agents."""
+    check_printer(printer)
     view = cases.get_case(ctx, actor, case_id)
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session

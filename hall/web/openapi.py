@@ -422,6 +422,8 @@ def _case_schemas() -> dict:
             "received_at": timestamp("Default now; earlier for a paper case from a branch hall."),
             "co_departments": array(an_id(), "Co-departments of a joint case."),
             "reason": text, "security_sensitive": boolean("National or public security: never deemed approved."),
+            "print_receipt": string("Also print the case receipt (办件回执) at this printer, e.g. window-5.",
+                                    pattern="^[A-Za-z0-9_.:-]{1,64}$"),
         }, required=("service_id", "applicant")),
         "CaseStep": obj({"action": string(enum=[a.value for a in StepAction]), "opinion": text,
                          "step": step, "limit_days": integer("The next step's own limit.", minimum=1)},
