@@ -18,7 +18,7 @@ from typing import Any
 
 import socketio
 
-from devices.ports import PrintoutError, TicketPrinter, TicketPrintout
+from devices.ports import PrintoutError, TicketPrinter, printout_from_job
 from devices.print_worker import PrinterWorker, PrintJob, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class Agent:
             )
             return
         try:
-            printout = TicketPrintout.from_payload(data.get("ticket"))
+            printout = printout_from_job(data)
         except PrintoutError as exc:
             self._send(
                 "print.result",

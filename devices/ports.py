@@ -85,6 +85,61 @@ class TicketPrintout:
         )
 
 
+def _flag(payload: dict[str, Any], key: str) -> bool:
+    """Read an optional true/false field of a payload."""
+    value = payload.get(key, False)
+    if not isinstance(value, bool):
+        raise PrintoutError(f"case.{key} must be true or false")
+    return value
+
+
+@dataclass(frozen=True)
+class CaseReceiptPrintout:
+    """What a case receipt (办件回执) shows: the `case` object of a `print.job` of kind `case_receipt`."""
+
+    hall_name: str
+    number: str
+    service_name: str
+    received_at: str
+    deadline: str
+    provisional: bool
+    window: str
+    status_url: str
+
+    @classmethod
+    def from_payload(cls, case: dict[str, Any]) -> CaseReceiptPrintout:
+        """Build a receipt from the `case` dict of `print.job`; raise PrintoutError if malformed."""
+        if not isinstance(case, dict):
+            raise PrintoutError("case must be an object")
+        try:
+            return cls(
+                hall_name=_text(case, "hall_name", required=False),
+                number=_text(case, "number"),
+                service_name=_text(case, "service_name", required=False),
+                received_at=_text(case, "received_at", required=False),
+                deadline=_text(case, "deadline", required=False),
+                provisional=_flag(case, "provisional"),
+                window=_text(case, "window", required=False),
+                status_url=_text(case, "status_url", required=False),
+            )
+        except PrintoutError as exc:
+            raise PrintoutError(str(exc).replace("ticket.", "case.")) from None
+
+
+#: Anything a printer lays out: a queue ticket or a case receipt.
+Printout = TicketPrintout | CaseReceiptPrintout
+
+
+def printout_from_job(job: dict[str, Any]) -> Printout:
+    """The printout a `print.job` message asks for (kind `ticket`, the default, or `case_receipt`)."""
+    kind = job.get("kind", "ticket")
+    if kind == "case_receipt":
+        return CaseReceiptPrintout.from_payload(job.get("case"))
+    if kind == "ticket":
+        return TicketPrintout.from_payload(job.get("ticket"))
+    raise PrintoutError(f"unknown print job kind {kind!r}")
+
+
 @runtime_checkable
 class TicketPrinter(Protocol):
     """A ticket printer (取号机打印机); drivers return results and never raise.
@@ -95,8 +150,8 @@ class TicketPrinter(Protocol):
 
     last_detail: str
 
-    def print_ticket(self, printout: TicketPrintout) -> PrintResult:
-        """Print one ticket and report how it went."""
+    def print_ticket(self, printout: Printout) -> PrintResult:
+        """Print one ticket or case receipt and report how it went."""
         ...
 
     def status(self) -> PrinterStatus:

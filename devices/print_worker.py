@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devices.ports import PrinterStatus, PrintResult, TicketPrinter, TicketPrintout
+from devices.ports import PrinterStatus, Printout, PrintResult, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class PrintJob:
     """A `print.job` accepted for one printer."""
 
     job_id: Any
-    printout: TicketPrintout
+    printout: Printout
 
 
 Report = Callable[[str, dict[str, Any]], None]

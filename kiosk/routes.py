@@ -1,4 +1,4 @@
-"""Kiosk routes: the touch kiosk (取号机), the QR codes it shows and the mobile ticket page behind them."""
+"""Kiosk routes: the touch kiosk (取号机), the QR codes it shows, the mobile ticket page and the case page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import qrcode.image.svg
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
+from hall.services import cases
 from hall.services.errors import NotFound
 from hall.services.queue import public_ticket
 from hall.web.extensions import hall
@@ -142,3 +143,41 @@ def ticket_page(token: str):
     except NotFound:
         return render_template("kiosk/ticket_missing.html"), 404
     return render_template("kiosk/ticket.html", ticket=ticket, token=token, strings=ticket_strings(), hall_tz=tz)
+
+
+def case_strings() -> dict[str, str]:
+    """Every text the citizen's case page shows from its script, in the page's language."""
+    return {
+        "awaiting_materials": _("Waiting for missing materials"),
+        "in_progress": _("In progress"),
+        "closed": _("Case closed"),
+        "finished": _("Case finished"),
+        "returned": _("Returned"),
+        "void": _("Withdrawn"),
+        "forwarded": _("Forwarded to a higher authority"),
+        "supplement_timeout": _("Closed: materials not completed in time"),
+        "step_accept": _("Accepted"),
+        "step_undertake": _("Undertaken"),
+        "step_review": _("Reviewed"),
+        "step_approve": _("Approved"),
+        "step_finish": _("Completed"),
+        "provisional": _("provisional"),
+        "provisional_hint": _("Next year's public holidays are not published yet: the date is counted on "
+                              "weekends alone and will be recomputed when they are."),
+        "no_deadline": _("No promised date (finished on the spot or not yet started)"),
+        "gone": _("This case can no longer be found."),
+        "error": _("The status cannot be loaded right now; it will update by itself."),
+    }
+
+
+@bp.get("/c/<token>")
+def case_page(token: str):
+    """The citizen's case page behind the receipt's QR code: no login, no personal data at all."""
+    tz = _hall_timezone()
+    if not TOKEN_RE.fullmatch(token):
+        return render_template("kiosk/case_missing.html"), 404
+    try:
+        case = cases.case_status(hall(), token)
+    except NotFound:
+        return render_template("kiosk/case_missing.html"), 404
+    return render_template("kiosk/case.html", case=case, token=token, strings=case_strings(), hall_tz=tz)

@@ -7,8 +7,8 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-from devices.ports import PrinterStatus, PrintoutError, PrintResult, TicketPrintout
-from devices.printer.layout import ticket_bytes
+from devices.ports import PrinterStatus, Printout, PrintoutError, PrintResult
+from devices.printer.layout import printout_bytes
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,10 @@ class EscPosPrinter:
         """Show the printer's address."""
         return f"EscPosPrinter({self.address!r})"
 
-    def print_ticket(self, printout: TicketPrintout) -> PrintResult:
+    def print_ticket(self, printout: Printout) -> PrintResult:
         """Check the paper, send the ticket and close; never raises."""
         try:
-            data = ticket_bytes(printout)
+            data = printout_bytes(printout)
         except (PrintoutError, ValueError) as exc:
             return self._done(PrintResult.ERROR, f"cannot lay the ticket out: {exc}")
         deadline = _Deadline(self.timeout)

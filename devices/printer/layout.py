@@ -1,4 +1,4 @@
-"""Lay a queue ticket out as ESC/POS bytes for an 80 mm (576-dot) thermal printer."""
+"""Lay a queue ticket or a case receipt out as ESC/POS bytes for an 80 mm (576-dot) thermal printer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 
 from escpos.printer import Dummy
 
-from devices.ports import TicketPrintout
+from devices.ports import CaseReceiptPrintout, Printout, TicketPrintout
 
 PAPER_DOTS = 576
 ASCII_CELL = 12  # Font A: 12 x 24 dots; a Chinese character takes two cells
@@ -110,3 +110,53 @@ def ticket_bytes(p: TicketPrintout) -> bytes:
     t.rule()
     t.out.cut()
     return t.bytes()
+
+
+def deadline_text(deadline: str, provisional: bool) -> str:
+    """The promised date as printed: 2026年11月30日, with 暂定 when the calendar is not final."""
+    try:
+        d = datetime.fromisoformat(deadline).date()
+        text = f"{d.year}年{d.month}月{d.day}日"
+    except ValueError:
+        text = deadline
+    return f"{text}（暂定）" if provisional else text
+
+
+def case_receipt_bytes(p: CaseReceiptPrintout) -> bytes:
+    """ESC/POS bytes of a case receipt (办件回执): number, service, promised date and the QR, ending with a cut."""
+    t = _Ticket()
+    if p.hall_name:
+        t.line(p.hall_name, size=min(2, fitting_size(p.hall_name)), bold=True)
+    t.line("办件回执 / Case receipt", bold=True)
+    t.rule()
+    t.line("办件编号 Case No.")
+    t.line(p.number, size=min(3, fitting_size(p.number)), bold=True)
+    if p.service_name:
+        t.line(p.service_name, size=min(2, fitting_size(p.service_name)), bold=True)
+    t.out.ln()
+    if p.received_at:
+        t.line(f"受理时间：{issued_text(p.received_at)[:16]}", align="left")
+    if p.window:
+        t.line(f"受理窗口：{p.window}号窗口", align="left")
+    if p.deadline:
+        t.line("承诺办结日期 / Promised by", align="left")
+        text = deadline_text(p.deadline, p.provisional)
+        t.line(text, size=min(2, fitting_size(text)), bold=True)
+        if p.provisional:
+            t.line("节假日安排公布后重新计算", align="left")
+    if p.status_url:
+        t.out.ln()
+        t.out.set(align="center")
+        t.out.qr(p.status_url, native=True, size=6, ec=1)
+        t.line("凭此回执查询办理进度", bold=True)
+        t.line("Scan to follow your case.")
+    t.rule()
+    t.out.cut()
+    return t.bytes()
+
+
+def printout_bytes(p: Printout) -> bytes:
+    """ESC/POS bytes of whatever a job prints: a queue ticket or a case receipt."""
+    if isinstance(p, CaseReceiptPrintout):
+        return case_receipt_bytes(p)
+    return ticket_bytes(p)

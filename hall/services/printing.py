@@ -51,8 +51,9 @@ def _fail(uow, job: PrintJob, reason: str, detail: str) -> None:
     job.status, job.done_at = "failed", uow.now
     uow.record("print.failed", {"job_id": job.id, "ticket_id": job.ticket_id, "printer": job.printer,
                                 "reason": reason, "number": job.payload.get("number")})
+    what = f"办件回执 {job.payload.get('number')}" if job.kind == "case_receipt" else f"{job.payload.get('number')}号票"
     uow.record("alarm.raised", {"kind": "printer", "subject": job.printer,
-                                "message": f"打印机 {job.printer} 未能打印 {job.payload.get('number')}号票：{reason} {detail}".strip()})
+                                "message": f"打印机 {job.printer} 未能打印 {what}：{reason} {detail}".strip()})
 
 
 def resend_stale(ctx: HallContext, actor: Actor) -> int:

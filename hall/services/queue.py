@@ -187,7 +187,10 @@ def _queue_print(uow: UnitOfWork, printer: str, ticket_id: int, service, hall, v
 
 
 def job_message(job: PrintJob) -> dict:
-    """The `print.job` message for an agent."""
+    """The `print.job` message for an agent: a queue ticket, or a case receipt with its `kind`."""
+    if job.kind == "case_receipt":
+        return {"job_id": job.id, "printer": job.printer, "attempt": job.attempts, "kind": "case_receipt",
+                "case": job.payload}
     return {"job_id": job.id, "printer": job.printer, "attempt": job.attempts, "ticket": job.payload}
 
 

@@ -221,7 +221,7 @@ class Ticket(Base):
 
 
 class PrintJob(Base):
-    """A ticket to print at a kiosk's printer; stored with the ticket so it is never lost."""
+    """A ticket or a case receipt to print; stored with what it prints so it is never lost."""
 
     __tablename__ = "print_jobs"
     __table_args__ = (
@@ -229,7 +229,9 @@ class PrintJob(Base):
               postgresql_where=text("status = 'pending'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="ticket")  # ticket | case_receipt
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     printer: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

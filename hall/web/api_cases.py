@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from hall.services import cases
+from hall.services import case_documents, cases
 from hall.services.errors import Invalid, ServiceError
 from hall.web.api import ALL_STAFF, WINDOW_STAFF, body, error_response
 from hall.web.auth import requires
@@ -24,8 +24,14 @@ def open_case(actor):
     """受理: open a case; 201 with its number, deadline and status."""
     data = body(required=("service_id", "applicant"),
                 optional=("case_type", "materials", "window_id", "ticket_id", "received_at", "co_departments",
-                          "reason", "security_sensitive"))
-    return jsonify(cases.open_case(hall(), actor, **data)), 201
+                          "reason", "security_sensitive", "print_receipt"))
+    printer = data.pop("print_receipt", None)
+    if printer is not None:
+        case_documents.check_printer(printer)
+    view = cases.open_case(hall(), actor, **data)
+    if printer is not None:  # the receipt (办件回执) for the window's printer, as the clerk asked
+        case_documents.queue_receipt(hall(), actor, view["id"], printer, host_url=request.host_url.rstrip("/"))
+    return jsonify(view), 201
 
 
 @bp.get("/cases")

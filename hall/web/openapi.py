@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from hall.documents.notices import KINDS as NOTICE_KINDS
 from hall.domain.queue import TicketStatus, WindowState
 from hall.services.actors import STAFF_ROLES, WINDOW_OVERSEERS
 from hall.services.queue import MAX_ID
 from hall.services.windows import MAX_REASON
 from hall.web.api import ALL_STAFF, DESK_STAFF, WINDOW_STAFF
+from hall.web.api_documents import DOCUMENT_STAFF
 
 #: Every error code the API answers with, in `{"error": {"code", "message"}}`.
 ERROR_CODES = ("bad_request", "validation_error", "unauthorized", "forbidden", "not_found", "method_not_allowed",
@@ -169,6 +171,15 @@ def _schemas() -> dict:
                             "window_id": an_id("The window to queue for (it must serve service_id if both).")},
                            required=()),
                      "minProperties": 1},
+        "CaseReceipt": obj({"printer": string("The printer's name as its agent announces it; a window's printer "
+                                              "is named window-<number>.", pattern="^[A-Za-z0-9_.:-]{1,64}$")}),
+        "CaseReceiptJob": obj({
+            "job_id": an_id(), "printer": string(), "attempt": integer(minimum=1),
+            "kind": string(enum=["case_receipt"]),
+            "case": obj({"hall_name": string(), "number": string(), "service_name": string(),
+                         "received_at": timestamp(), "deadline": string("YYYY-MM-DD, or empty when none."),
+                         "provisional": boolean(), "window": string(), "status_url": string()}),
+        }, description="The print.job message sent to the printer's agent; no personal data."),
         "Credentials": obj({"username": string(), "password": string()}),
         "Empty": obj({}, description="No fields: send `{}` or no body."),
     }
@@ -295,6 +306,21 @@ def _paths() -> dict:
             "staffToken", "Exchange a staff username and password for an API token",
             {"200": _json(ref("Token"), "Send it as `Authorization: Bearer <token>`."), **_errors(401)},
             roles=None, body="Credentials")},
+        "/api/v1/cases/{case_id}/notices/{kind}.pdf": {"get": _operation(
+            "caseNotice", "A case's notice as an A4 PDF in three copies (window, applicant, business office)",
+            {"200": {"description": "The PDF.", "content": {"application/pdf": {"schema": string(format="binary")}}}},
+            roles=DOCUMENT_STAFF, errors=(404,),
+            params=[_id_param("case_id", "case"),
+                    {"name": "kind", "in": "path", "required": True, "description": "Which notice.",
+                     "schema": string(enum=list(NOTICE_KINDS))}],
+            note="acceptance (承诺件受理通知书, promise-bearing cases), one_time (一次性告知书 / 补办件通知书, "
+                 "every missing material), joint (联办件通知书, co-departments' opinions due in 5 working days), "
+                 "return (退回件/答复件通知书, the reason and the right to review). 404 for a notice the case "
+                 "does not have, e.g. a return notice for an open case.")},
+        "/api/v1/cases/{case_id}/receipt": {"post": _operation(
+            "printCaseReceipt", "Print the case receipt (办件回执): number, service, promised date, QR of the case page",
+            {"202": _json(ref("CaseReceiptJob"), "The job is stored and sent to the printer's agent.")},
+            roles=DOCUMENT_STAFF, body="CaseReceipt", params=[_id_param("case_id", "case")], errors=(404,))},
         "/api/v1/openapi.json": {"get": _operation(
             "openapi", "This description", {"200": _json({"type": "object"}, "OpenAPI 3.1.")}, roles=None)},
         "/api/v1/ticket-status/{token}": {"get": _operation(
@@ -396,6 +422,8 @@ def _case_schemas() -> dict:
             "received_at": timestamp("Default now; earlier for a paper case from a branch hall."),
             "co_departments": array(an_id(), "Co-departments of a joint case."),
             "reason": text, "security_sensitive": boolean("National or public security: never deemed approved."),
+            "print_receipt": string("Also print the case receipt (办件回执) at this printer, e.g. window-5.",
+                                    pattern="^[A-Za-z0-9_.:-]{1,64}$"),
         }, required=("service_id", "applicant")),
         "CaseStep": obj({"action": string(enum=[a.value for a in StepAction]), "opinion": text,
                          "step": step, "limit_days": integer("The next step's own limit.", minimum=1)},

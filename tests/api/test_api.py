@@ -27,7 +27,7 @@ def flask_to_template(rule: str) -> str:
 def api_routes(app) -> dict[tuple[str, str], str]:
     """Every (path template, method) registered on the api blueprints, with its endpoint."""
     return {(flask_to_template(rule.rule), method.lower()): rule.endpoint
-            for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in ("api", "api_cases")
+            for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in ("api", "api_cases", "api_documents")
             for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
@@ -382,8 +382,8 @@ def test_bad_token_requests_are_refused(client, hall_ctx):
 # -- who may do what ---------------------------------------------------------------------------------
 
 def _concrete(path: str, ids) -> str:
-    return path.replace("{window_id}", str(ids["windows"]["1"])).replace("{ticket_id}", "1").replace(
-        "{case_id}", "1")
+    return (path.replace("{window_id}", str(ids["windows"]["1"])).replace("{ticket_id}", "1")
+            .replace("{case_id}", "1").replace("{kind}", "acceptance"))
 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, op in operations() if op["security"]])

@@ -85,6 +85,11 @@ def test_every_case_operation_answers_as_documented(desk, anonymous, seen):
     clerk.post(f"/cases/{immediate['id']}/finish", {"opinion": "当场办结"})
     clerk.get(f"/cases/{cid}")
     clerk.get("/cases?status=open&limit=10")
+    promised = clerk.post("/cases", open_body(desk)).get_json()
+    assert clerk.get(f"/cases/{promised['id']}/notices/acceptance.pdf").data.startswith(b"%PDF")
+    assert clerk.get(f"/cases/{promised['id']}/notices/return.pdf").status_code == 404
+    assert clerk.get(f"/cases/{cid}/notices/return.pdf").data.startswith(b"%PDF")
+    assert clerk.post(f"/cases/{promised['id']}/receipt", {"printer": "window-1"}).status_code == 202
     anonymous.get(f"/case-status/{case['status_url'].rsplit('/', 1)[1]}")
     documented = {(path, method, int(status)) for path, item in spec()["paths"].items()
                   for method, op in item.items() for status in op["responses"]

@@ -1,6 +1,7 @@
 // The clerk's caller console: one live state (snapshot + events on /console) shared by its panels.
 import { api, bindStatusBanner, connectLive } from "/static/hall/live.js";
 import { applyToWindows, applyWaiting, localName, pageData } from "/static/display/display/windows.js";
+import { createCases } from "./cases.js";
 import { createDesk } from "./desk.js";
 import { createDialogs } from "./dialogs.js";
 import { createPanel } from "./panel.js";
@@ -67,7 +68,7 @@ const ctx = {
 const panels = [];
 if (data.can_window) {
   const dialogs = createDialogs(ctx);
-  panels.push(createPicker(ctx), createPanel(ctx, dialogs), createQueue(ctx));
+  panels.push(createPicker(ctx), createPanel(ctx, dialogs), createQueue(ctx), createCases(ctx));
 }
 if (data.can_desk) panels.push(createDesk(ctx));
 

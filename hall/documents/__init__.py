@@ -1,0 +1,1 @@
+"""Printed documents of the hall: the written notices a case gives the applicant and the departments."""
