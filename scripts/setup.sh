@@ -28,6 +28,7 @@ command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
