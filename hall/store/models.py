@@ -262,10 +262,76 @@ class ChainHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+
+class CaseCounter(Base):
+    """The day's last case number of a department: case numbers restart daily and are never reused."""
+
+    __tablename__ = "case_counters"
+    department_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_OPEN_CASE = text("status <> 'closed'")
+
+
+class CaseRecord(Base):
+    """办件: one case, its clock columns (for fast sweeps) and its full record as encoded text."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status", "status"),
+        Index("ix_cases_signal", "signal"),
+        Index("ix_cases_window_status", "window_id", "status"),
+        Index("ix_cases_open_deadline", "deadline", sqlite_where=_OPEN_CASE, postgresql_where=_OPEN_CASE),
+        Index("ix_cases_applicant_id_hash", "applicant_id_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(48), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    case_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    closing_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    yellow_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    step_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    signal: Mapped[str] = mapped_column(String(16), default="none")
+    signal_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    deemed_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    security_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    applicant_kind: Mapped[str] = mapped_column(String(16))
+    applicant_name_enc: Mapped[str] = mapped_column(Text)
+    applicant_name_masked: Mapped[str] = mapped_column(String(200))
+    applicant_id_hash: Mapped[str] = mapped_column(String(64))
+    applicant_id_masked: Mapped[str] = mapped_column(String(64))
+    materials_received: Mapped[list] = mapped_column(JSON, default=list)
+    materials_missing: Mapped[list] = mapped_column(JSON, default=list)
+    record: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    service: Mapped[ServiceItem] = relationship(lazy="joined")
+
+
+class CalendarYear(Base):
+    """放假调休安排: one year's official holidays and make-up working days, as the hall loaded them."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holidays: Mapped[list] = mapped_column(JSON, default=list)
+    makeup_workdays: Mapped[list] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(32))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # Conditions written with literal values so that the databases use the partial indexes above
 # (a bound parameter cannot prove that `status = ?` implies the index's `status = 'waiting'`).
 IS_WAITING = Ticket.__table__.c.status == literal_column("'waiting'")
 IS_UNSERVED = Ticket.__table__.c.status.in_(
     [literal_column("'waiting'"), literal_column("'called'"), literal_column("'serving'"), literal_column("'no_show'")])
 IS_PENDING_JOB = PrintJob.__table__.c.status == literal_column("'pending'")
-
+IS_OPEN_CASE = CaseRecord.__table__.c.status != literal_column("'closed'")
