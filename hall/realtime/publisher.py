@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 SCREEN_EVENTS = frozenset({
     "ticket.issued", "ticket.called", "ticket.no_show", "ticket.started", "ticket.finished",
     "ticket.transferred", "ticket.reinstated", "tickets.abandoned", "window.opened", "window.closed",
-    "window.paused", "window.resumed", "print.failed", "alarm.raised", "hall.configured",
+    "window.paused", "window.resumed", "print.failed", "alarm.raised", "hall.configured", "case.warning",
 })
 LIVE_NAMESPACES = ("/display", "/console")
 
