@@ -77,9 +77,6 @@ MAX_DEADLINE_DAYS = 750
 #: How many years past the current one a date may lie (the index is built that far on demand).
 YEARS_AHEAD = 5
 
-_raised_lock = threading.Lock()
-_raised: set[tuple[str, int, date]] = set()  # (database, year, day) alarms this process knows were raised
-
 
 def _within_reach(calendar: WorkingCalendar, day: date, today: date, what: str) -> None:
     """Refuse dates the calendar cannot answer for, or so far ahead that no arrangement can exist."""
@@ -138,55 +135,49 @@ def deadline(ctx: HallContext, received: date, days: int) -> dict:
             "provisional": due.provisional, "missing_years": sorted(due.missing_years)}
 
 
-def _database(ctx_or_uow) -> str:
-    """A key naming the database (alarms are remembered per database)."""
-    return ctx_or_uow.engine.url.render_as_string(hide_password=True)
+def _alarmed_today(ctx: HallContext, session: Session, today: date) -> set[str]:
+    """Subjects of the calendar alarms already recorded today (the event log is the memory)."""
+    since = day_start(today, hall_zone(ctx, session))
+    subjects = set()
+    for payload in session.execute(
+            select(Event.payload).where(Event.type == "alarm.raised", Event.at >= since)).scalars():
+        data = json.loads(payload)
+        if data.get("kind") == "calendar":
+            subjects.add(str(data.get("subject")))
+    return subjects
 
 
 def alarm_missing_years(ctx: HallContext, years: Iterable[int]) -> list[int]:
-    """Raise the load-this-year alarm for each year not yet alarmed today; its own transaction if needed."""
+    """Raise the load-this-year alarm for each year not yet alarmed today (its own transaction, if any)."""
     with ctx.read() as s:
         today = hall_today(ctx, s)
-    key = _database(ctx)
-    with _raised_lock:
-        pending = [y for y in sorted(set(years)) if (key, y, today) not in _raised]
-    if not pending:
+        already = _alarmed_today(ctx, s, today)
+    if not {str(y) for y in years} - already:
         return []
     with ctx.unit_of_work(SYSTEM.label) as uow:
-        raised = raise_calendar_alarms(uow, pending, today)
+        raised = raise_calendar_alarms(uow, years, today)
         uow.commit()
     return raised
 
 
 def raise_calendar_alarms(uow, years: Iterable[int], today: date) -> list[int]:
-    """Within a unit of work: record `alarm.raised` for each year with no alarm yet on `today`.
+    """Within a unit of work: record `alarm.raised` for each year with no such alarm yet on `today`.
 
-    The event log is the memory: an alarm already recorded today (by any process) is not repeated.
+    Once per year per day, whichever process or request notices first: the check reads the
+    event log inside the writing transaction (SQLite: under its write lock; PostgreSQL: under
+    the chain head's row lock, which every event writer takes).
     """
-    ctx, s = uow.ctx, uow.session
-    key = _database(ctx)
-    with _raised_lock:
-        wanted = [y for y in sorted(set(years)) if (key, y, today) not in _raised]
-    if not wanted:
+    years = sorted(set(years))
+    if not years:
         return []
-    if ctx.postgres:  # one writer at a time decides, so two processes cannot both raise it
+    ctx, s = uow.ctx, uow.session
+    if ctx.postgres:
         s.execute(select(ChainHead.seq).where(ChainHead.id == 1).with_for_update())
-    since = day_start(today, hall_zone(ctx, s))
-    already = set()
-    for payload in s.execute(select(Event.payload).where(Event.type == "alarm.raised", Event.at >= since)).scalars():
-        data = json.loads(payload)
-        if data.get("kind") == "calendar":
-            already.add(str(data.get("subject")))
-    raised = [y for y in wanted if str(y) not in already]
+    already = _alarmed_today(ctx, s, today)
+    raised = [y for y in years if str(y) not in already]
     for year in raised:
         uow.record("alarm.raised", {"kind": "calendar", "subject": str(year),
                                     "message": f"请加载 {year} 年节假日安排"})
-
-    def remember() -> None:
-        with _raised_lock:
-            _raised.update((key, y, today) for y in wanted)
-
-    uow.after_commit(remember)
     return raised
 
 
