@@ -12,9 +12,8 @@ from sqlalchemy import insert
 from hall.domain.calendar import WorkingCalendar
 from hall.domain.cases import Case, CaseType, open_case
 from hall.domain.deadlines import validate_catalogue_limits
-from hall.domain.signals import clock_state
 from hall.domain.warnings import WarningPolicy
-from hall.services.case_signals import case_columns
+from hall.services.cases import clock_columns
 from hall.store.case_codec import encode
 from hall.store.models import CaseRecord
 
@@ -38,18 +37,15 @@ def promised_case(number: str, day: date, days: int, case_type: CaseType = CaseT
 def case_row(case: Case, calendar: WorkingCalendar, today: date, *, service_id: int = 1, department_id: int = 1,
              window_id: int | None = 1, policy: WarningPolicy = WarningPolicy()) -> dict:
     """The `cases` row of a domain case, its clock columns evaluated on `today`."""
-    state = clock_state(case, calendar, today, policy)
     return {
         "number": case.number, "token": secrets.token_urlsafe(24), "service_id": service_id,
         "department_id": department_id, "window_id": window_id, "ticket_id": None,
-        "case_type": case.case_type.value, "status": case.status.value,
-        "closing_code": case.closing.code.value if case.closing else None,
         "received_at": case.received_at.astimezone(UTC), "security_sensitive": case.security_sensitive,
         "applicant_kind": "person", "applicant_name_enc": "x", "applicant_name_masked": "张*",
         "applicant_id_hash": "0" * 64, "applicant_id_masked": "6301**********0011",
         "materials_received": [], "materials_missing": [], "record": encode(case),
         "updated_at": (case.closing.at if case.closing else case.received_at).astimezone(UTC),
-        **case_columns(state),
+        **clock_columns(case, calendar, today, policy),
     }
 
 

@@ -221,7 +221,7 @@ def load_year(ctx: HallContext, actor: Actor, year: int, holidays: object, makeu
         cases = CaseRecord.__table__.c
         first = date(year, 1, 1)
         touching = select(*ROW_COLUMNS).where(
-            cases.status == "in_progress",
+            cases.status.in_(("in_progress", "paused")),
             cases.received_at < day_start(date(year + 1, 1, 1), zone),
             or_(cases.deadline >= first, cases.step_deadline >= first),
         ).order_by(cases.id)

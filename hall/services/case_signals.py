@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, update
 
 from hall.domain.calendar import WorkingCalendar
-from hall.domain.signals import ClockState, clock_state
-from hall.domain.warnings import Signal, WarningPolicy
+from hall.domain.warnings import WarningPolicy
 from hall.store.case_codec import decode
 from hall.store.models import CaseRecord
 
 STEP_PREFIX = "step_overdue:"
-_SIGNAL_NAMES = {Signal.NORMAL: "none", Signal.YELLOW: "yellow", Signal.RED: "red"}
 _CASES = CaseRecord.__table__
 
 
@@ -47,47 +45,33 @@ def policy_of(ctx) -> WarningPolicy:
     return WarningPolicy(ctx.settings.yellow_days_before)
 
 
-def stored_reasons(state: ClockState) -> list[str]:
-    """The `signal_reasons` column for a state."""
-    reasons = sorted(r.value for r in state.reasons)
-    if state.overdue_step:
-        reasons.append(STEP_PREFIX + state.overdue_step)
-    return reasons
-
-
-def case_columns(state: ClockState) -> dict:
-    """The clock columns of the `cases` table for a state."""
-    return {
-        "deadline": state.deadline,
-        "provisional": state.provisional,
-        "yellow_from": state.yellow_from,
-        "step_deadline": state.step_deadline,
-        "signal": _SIGNAL_NAMES[state.signal],
-        "signal_reasons": stored_reasons(state),
-        "deemed_approved": state.deemed_approved,
-    }
-
-
 def warning_payload(case_id: int, number: str, window_id: int | None, department_id: int, columns: dict) -> dict:
-    """The `case.warning` event: what changed and why, with no personal data."""
-    reasons = columns["signal_reasons"]
+    """The `case.warning` event (from the stored columns): what the signal is and why, no personal data."""
+    reasons = list(columns["signal_reasons"] or ())
     step = next((r[len(STEP_PREFIX):] for r in reasons if r.startswith(STEP_PREFIX)), None)
-    deadline = columns["deadline"]
+    deadline, step_deadline = columns["deadline"], columns["step_deadline"]
     return {
         "case_id": case_id, "number": number, "window_id": window_id, "department_id": department_id,
         "signal": columns["signal"], "reasons": [r for r in reasons if not r.startswith(STEP_PREFIX)],
         "step_overdue": step, "deemed_approved": columns["deemed_approved"],
         "deadline": deadline.isoformat() if deadline else None, "provisional": columns["provisional"],
+        "step_deadline": step_deadline.isoformat() if step_deadline else None,
     }
+
+
+def row_warning_payload(row) -> dict:
+    """The `case.warning` event of a stored case row."""
+    return warning_payload(row.id, row.number, row.window_id, row.department_id,
+                           {name: getattr(row, name) for name in STORED})
 
 
 #: Columns read for each case whose state is re-evaluated (with the record itself, last).
 ROW_COLUMNS = (_CASES.c.id, _CASES.c.number, _CASES.c.window_id, _CASES.c.department_id, _CASES.c.deadline,
                _CASES.c.provisional, _CASES.c.yellow_from, _CASES.c.step_deadline, _CASES.c.signal,
                _CASES.c.signal_reasons, _CASES.c.deemed_approved, _CASES.c.record)
-_STORED = ("deadline", "provisional", "yellow_from", "step_deadline", "signal", "signal_reasons", "deemed_approved")
+STORED = ("deadline", "provisional", "yellow_from", "step_deadline", "signal", "signal_reasons", "deemed_approved")
 _UPDATE = (update(_CASES).where(_CASES.c.id == bindparam("_id"))
-           .values({name: bindparam(name) for name in _STORED}))
+           .values({name: bindparam(name) for name in STORED}))
 
 
 @dataclass
@@ -101,22 +85,28 @@ class Refresh:
 
 
 def refresh(uow, rows: Iterable, calendar: WorkingCalendar, today: date, policy: WarningPolicy) -> Refresh:
-    """Re-evaluate cases (rows of ROW_COLUMNS), store changed columns, record `case.warning` on signal changes."""
-    today_index = calendar.day_index(today)
+    """Re-evaluate cases (rows of ROW_COLUMNS), store changed columns, record `case.warning` on signal changes.
+
+    The columns come from `hall.services.cases.clock_columns`, the same function every change
+    to a case uses, so a sweep and a change never disagree about a case.
+    """
+    from hall.services.cases import clock_columns  # the case services import the calendar, which imports this
+
     changes: list[dict] = []
     missing: set[int] = set()
     done = Refresh()
     for row in rows:
         (case_id, number, window_id, department_id, deadline, provisional, yellow, step_deadline, signal,
          reasons, deemed, record) = row
-        state = clock_state(decode(record), calendar, today, policy, today_index=today_index)
+        case = decode(record)
+        columns = clock_columns(case, calendar, today, policy)
         done.evaluated += 1
-        missing |= state.missing_years
-        columns = case_columns(state)
+        if columns["provisional"]:
+            missing |= calendar.missing_years(case.clock_base, columns["deadline"])
         old = (deadline, provisional, yellow, step_deadline, signal, list(reasons or ()), deemed)
-        if tuple(columns[name] for name in _STORED) == old:
+        if tuple(columns[name] for name in STORED) == old:
             continue
-        changes.append({"_id": case_id, **columns})
+        changes.append({"_id": case_id, **{name: columns[name] for name in STORED}})
         if (columns["signal"], columns["signal_reasons"], columns["deemed_approved"]) != old[4:]:
             uow.record("case.warning", warning_payload(case_id, number, window_id, department_id, columns))
             done.warnings += 1
@@ -127,6 +117,3 @@ def refresh(uow, rows: Iterable, calendar: WorkingCalendar, today: date, policy:
     return done
 
 
-def next_day(day: date) -> date:
-    """The calendar day after `day`."""
-    return day + timedelta(days=1)

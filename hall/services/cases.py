@@ -24,6 +24,7 @@ from hall.domain.warnings import Signal, WarningPolicy, evaluate_case
 from hall.services import personal_data
 from hall.services.actors import WINDOW_OVERSEERS, Actor
 from hall.services.calendar import current_calendar
+from hall.services.case_signals import policy_of, row_warning_payload
 from hall.services.context import HallContext, UnitOfWork
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hall.store import case_codec
@@ -220,11 +221,8 @@ def _payload(row: CaseRecord) -> dict:
 
 
 def _warning_payload(row: CaseRecord) -> dict:
-    return {"case_id": row.id, "number": row.number, "window_id": row.window_id,
-            "department_id": row.department_id, "signal": row.signal, "reasons": list(row.signal_reasons),
-            "deemed_approved": row.deemed_approved,
-            "deadline": row.deadline.isoformat() if row.deadline else None,
-            "step_deadline": row.step_deadline.isoformat() if row.step_deadline else None}
+    """The `case.warning` event, the same whether a change or the periodic sweep raised it."""
+    return row_warning_payload(row)
 
 
 def _store(uow: UnitOfWork, row: CaseRecord, case: Case, event: str, extra: dict | None = None, *,
@@ -233,7 +231,7 @@ def _store(uow: UnitOfWork, row: CaseRecord, case: Case, event: str, extra: dict
     before = (row.signal, list(row.signal_reasons or []), row.deemed_approved)
     today = _local_now(uow).date()
     calendar = current_calendar(uow.session)
-    for name, value in clock_columns(case, calendar, today).items():
+    for name, value in clock_columns(case, calendar, today, policy_of(uow.ctx)).items():
         setattr(row, name, value)
     row.record = case_codec.encode(case)
     row.updated_at = uow.now

@@ -73,7 +73,7 @@ def test_the_warning_event_carries_no_personal_data(ctx, clock):
     assert event.payload == {
         "case_id": case_id, "number": "C-1", "window_id": 1, "department_id": 1, "signal": "red",
         "reasons": ["promise_passed"], "step_overdue": None, "deemed_approved": True,
-        "deadline": "2025-03-17", "provisional": False}
+        "deadline": "2025-03-17", "provisional": False, "step_deadline": None}
     assert event.seq >= 1
 
 
