@@ -49,12 +49,14 @@ def case_row(case: Case, calendar: WorkingCalendar, today: date, *, service_id: 
     }
 
 
-def insert_rows(ctx_or_engine, rows: Iterable[dict]) -> list[int]:
-    """Insert case rows in one transaction; returns their ids."""
+def insert_rows(ctx_or_engine, rows: Iterable[dict], *, ids: bool = True) -> list[int]:
+    """Insert case rows in one transaction; returns their ids (unless `ids` is false)."""
     engine = getattr(ctx_or_engine, "engine", ctx_or_engine)
     rows = list(rows)
     with engine.begin() as conn:
         conn.execute(insert(CaseRecord.__table__), rows)
-        ids = dict(conn.execute(CaseRecord.__table__.select().with_only_columns(
+        if not ids:
+            return []
+        by_number = dict(conn.execute(CaseRecord.__table__.select().with_only_columns(
             CaseRecord.__table__.c.number, CaseRecord.__table__.c.id)).all())
-    return [ids[r["number"]] for r in rows]
+    return [by_number[r["number"]] for r in rows]

@@ -12,7 +12,7 @@ are decoded and evaluated. A round with nothing due reads one indexed query and 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, literal_column, or_, select
+from sqlalchemy import Text, and_, cast, select
 
 from hall.services.actors import SYSTEM, Actor
 from hall.services.calendar import current_calendar, raise_calendar_alarms
@@ -21,25 +21,23 @@ from hall.services.context import HallContext
 from hall.store.models import CaseRecord
 
 _C = CaseRecord.__table__.c
-_IN_PROGRESS = _C.status == literal_column("'in_progress'")
-_NONE, _YELLOW, _RED = literal_column("'none'"), literal_column("'yellow'"), literal_column("'red'")
+_IN_PROGRESS = _C.status == "in_progress"
+_UNCOLOURED = and_(_IN_PROGRESS, _C.signal == "none")
+_NOT_RED = and_(_IN_PROGRESS, _C.signal.in_(("none", "yellow")))
 
 
-def due_for_review(today):
-    """Open cases whose signal may have changed by `today`, judged from their stored columns alone."""
-    return and_(_IN_PROGRESS, or_(
-        and_(_C.signal == _NONE, _C.yellow_from <= today),  # turning yellow (or straight to red)
-        and_(_C.signal != _RED, _C.deadline < today),  # turning red
-        and_(_C.signal != _RED, _C.step_deadline < today),  # a step past its own limit
-    ))
+def due_for_review(today) -> list:
+    """The three questions whose answers may have changed colour by `today`, from the stored columns alone.
 
-
-def _step_already_flagged(row, today) -> bool:
-    """A row matched only because its late step was flagged on an earlier round: nothing new."""
-    yellow, deadline, signal, reasons = row.yellow_from, row.deadline, row.signal, row.signal_reasons or ()
-    if (signal == "none" and yellow is not None and yellow <= today) or (deadline is not None and deadline < today):
-        return False
-    return any(r.startswith(STEP_PREFIX) for r in reasons)
+    Each is one range of one index (status, signal, date: hall/store/models.py).
+    """
+    return [
+        and_(_UNCOLOURED, _C.yellow_from <= today),  # turning yellow (or straight to red)
+        # turning red; no yellow day means nothing to watch (an applicant's no-show counted as on time)
+        and_(_NOT_RED, _C.deadline < today, _C.yellow_from.is_not(None)),
+        # a step past its own limit, not yet flagged
+        and_(_NOT_RED, _C.step_deadline < today, cast(_C.signal_reasons, Text).not_like(f"%{STEP_PREFIX}%")),
+    ]
 
 
 def sweep_warnings(ctx: HallContext, actor: Actor = SYSTEM) -> Refresh:
@@ -47,13 +45,16 @@ def sweep_warnings(ctx: HallContext, actor: Actor = SYSTEM) -> Refresh:
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         today = hall_today(ctx, s, uow.now)
-        query = select(*ROW_COLUMNS).where(due_for_review(today)).order_by(_C.id)
-        if ctx.postgres:  # a case being changed right now is left to that change, and to the next round
-            query = query.with_for_update(skip_locked=True)
-        rows = [row for row in s.execute(query) if not _step_already_flagged(row, today)]
+        rows: dict[int, tuple] = {}
+        for question in due_for_review(today):  # one indexed read each; a case may answer two
+            query = select(*ROW_COLUMNS).where(question)
+            if ctx.postgres:  # a case being changed right now is left to that change, and to the next round
+                query = query.with_for_update(skip_locked=True)
+            for row in s.execute(query):
+                rows.setdefault(row.id, row)
         if not rows:
             return Refresh()
-        done = refresh(uow, rows, current_calendar(s), today, policy_of(ctx))
+        done = refresh(uow, (rows[k] for k in sorted(rows)), current_calendar(s), today, policy_of(ctx))
         raise_calendar_alarms(uow, done.missing_years, today)
         uow.commit()
         return done

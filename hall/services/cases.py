@@ -119,17 +119,20 @@ def clock_columns(case: Case, calendar: WorkingCalendar, today: date, policy: Wa
     """The stored clock of a case on ``today``: deadline, provisional, yellow_from, step deadline, signal.
 
     ``yellow_from`` is the first day of the yellow signal, so that a sweep of unpaused open cases
-    compares dates; a paused case has none (its deadline moves every paused working day).
+    compares dates; a paused case has none (its deadline moves every paused working day), nor
+    has a case whose applicant failed to come on a day told within the deadline (on time for
+    good: nothing to watch, so the sweep never looks at it again).
     """
     deadline = rules.case_deadline(case, calendar, as_of=today)
     warning = evaluate_case(case, calendar, today, policy)
     status = record_status(case)
+    settled = deadline is not None and case.no_show_on is not None and case.no_show_on <= deadline.date
     yellow_from = None
-    if deadline is not None and status == "in_progress":
+    if deadline is not None and status == "in_progress" and not settled:
         yellow_from = calendar.date_of_index(calendar.day_index(deadline.date) - policy.yellow_days_before)
     step = rules.current_step(case)
     due = None
-    if step is not None and case.is_open:
+    if step is not None and case.is_open and not settled:
         limit = rules.step_deadline(case, step, calendar, as_of=today)
         due = None if limit is None else limit.date
     reasons = sorted(r.value for r in warning.reasons)
