@@ -12,7 +12,9 @@ log = logging.getLogger(__name__)
 SCREEN_EVENTS = frozenset({
     "ticket.issued", "ticket.called", "ticket.no_show", "ticket.started", "ticket.finished",
     "ticket.transferred", "ticket.reinstated", "tickets.abandoned", "window.opened", "window.closed",
-    "window.paused", "window.resumed", "print.failed", "alarm.raised", "hall.configured", "case.warning",
+    "window.paused", "window.resumed", "print.failed", "alarm.raised", "hall.configured",
+    "case.opened", "case.step", "case.supplement", "case.handover", "case.paused", "case.resumed", "case.closed",
+    "case.opinion", "case.no_show", "case.warning",
 })
 LIVE_NAMESPACES = ("/display", "/console")
 

@@ -28,7 +28,7 @@ from hall.services.case_signals import policy_of, row_warning_payload
 from hall.services.context import HallContext, UnitOfWork
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hall.store import case_codec
-from hall.store.models import CaseCounter, CaseRecord, Department, ServiceItem, Staff, Ticket, Window
+from hall.store.models import IS_OPEN_CASE, CaseCounter, CaseRecord, Department, ServiceItem, Staff, Ticket, Window
 
 __all__ = [
     "open_case", "record_step", "supplement", "handover", "pause", "resume", "finish", "return_case",
@@ -747,7 +747,7 @@ def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warn
     t = CaseRecord.__table__.c
     conditions = []
     if status == "open":
-        conditions.append(t.status != "closed")
+        conditions.append(IS_OPEN_CASE)
     elif status is not None:
         conditions.append(t.status == status)
     if window is not None:
@@ -759,7 +759,7 @@ def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warn
         elif warning == "any":
             conditions.append(t.signal != "none")
         elif warning == "step":
-            conditions += [t.status != "closed", t.step_deadline < today]
+            conditions += [IS_OPEN_CASE, t.step_deadline < today]
         total = session.execute(select(func.count()).select_from(CaseRecord).where(*conditions)).scalar_one()
         rows = session.execute(
             select(CaseRecord).where(*conditions)

@@ -8,6 +8,7 @@ open cases in well under a second. The first element is the format version.
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import date, datetime
 
 from hall.domain.cases import (
@@ -41,6 +42,24 @@ _STEP_NAMES = {s.value: s for s in StepName}
 _ACTIONS = {a.value: a for a in StepAction}
 _CLOSINGS = {c.value: c for c in ClosingCode}
 _PAUSE_KINDS = {k.value: k for k in PauseKind}
+
+
+def _builder(cls):
+    """A positional constructor that fills a frozen slotted dataclass without its ``__init__``.
+
+    About twice as fast as the dataclass's own ``__init__``; used only for classes without
+    ``__post_init__`` checks, on values that ``encode`` wrote from valid objects.
+    """
+    assert not hasattr(cls, "__post_init__"), cls
+    names = [f.name for f in fields(cls)]
+    env = {"_new": object.__new__, "_cls": cls, **{f"_s{i}": cls.__dict__[n].__set__ for i, n in enumerate(names)}}
+    args = ", ".join(f"a{i}" for i in range(len(names)))
+    body = "".join(f"    _s{i}(o, a{i})\n" for i in range(len(names)))
+    exec(f"def build({args}):\n    o = _new(_cls)\n{body}    return o\n", env)  # noqa: S102
+    return env["build"]
+
+
+_Case, _Step, _Round, _Co, _Closing = (_builder(c) for c in (Case, Step, SupplementRound, CoDepartment, Closing))
 
 
 class CodecError(ValueError):
@@ -107,7 +126,7 @@ def decode(text: str) -> Case:
         raise CodecError(f"not a stored case record: {exc}") from exc
     if version != VERSION:
         raise CodecError(f"unknown case record version {version!r}")
-    return Case(
+    return _Case(
         number,
         _CASE_TYPES[case_type],
         department,
@@ -117,7 +136,7 @@ def decode(text: str) -> Case:
         None if clock_base is None else _d(clock_base),
         DEFAULT_WORKFLOW if workflow is None else tuple(_STEP_NAMES[s] for s in workflow),
         tuple(
-            Step(_STEP_NAMES[n], dep, h, _dt(st), lim, None if en is None else _dt(en), op,
+            _Step(_STEP_NAMES[n], dep, h, _dt(st), lim, None if en is None else _dt(en), op,
                  None if ac is None else _ACTIONS[ac])
             for n, dep, h, st, lim, en, op, ac in steps
         ) if steps else (),
@@ -126,14 +145,14 @@ def decode(text: str) -> Case:
             for k, s, e, r, a in pauses
         ) if pauses else (),
         tuple(
-            SupplementRound(_d(n), frozenset(m), None if c is None else _d(c)) for n, m, c in rounds
+            _Round(_d(n), frozenset(m), None if c is None else _d(c)) for n, m, c in rounds
         ) if rounds else (),
         tuple(
-            CoDepartment(dep, None if n is None else _d(n), None if o is None else _d(o), c, op, dm)
+            _Co(dep, None if n is None else _d(n), None if o is None else _d(o), c, op, dm)
             for dep, n, o, c, op, dm in cos
         ) if cos else (),
         None if closing is None
-        else Closing(_CLOSINGS[closing[0]], _dt(closing[1]), closing[2], closing[3]),
+        else _Closing(_CLOSINGS[closing[0]], _dt(closing[1]), closing[2], closing[3]),
         security,
         None if decided_on is None else _d(decided_on),
         None if no_show_on is None else _d(no_show_on),

@@ -71,10 +71,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 def _register_blueprints(app: Flask) -> None:
     from console import bp as console_bp
     from display import bp as display_bp
-    from hall.web import api, auth, pages
+    from hall.web import api, api_cases, auth, pages
     from kiosk import bp as kiosk_bp
 
-    for bp in (api.bp, auth.bp, pages.bp, kiosk_bp, display_bp, console_bp):
+    for bp in (api.bp, api_cases.bp, auth.bp, pages.bp, kiosk_bp, display_bp, console_bp):
         app.register_blueprint(bp)
 
 

@@ -394,6 +394,186 @@ def _paths() -> dict:
     }
 
 
+# -- cases (办件) ------------------------------------------------------------------------------
+
+def _date() -> dict:
+    return string(format="date")
+
+
+def _case_schemas() -> dict:
+    from hall.domain.cases import CaseType, ClosingCode, StepAction, StepName
+    from hall.domain.deadlines import PauseKind
+    from hall.services.cases import MAX_PAGE, STATUSES
+
+    case_type = string("即办件 immediate, 承诺件 promised, 联办件 joint, 报批件 report_up, 特办件 special, "
+                       "补办件 supplement, 退回件/答复件 returned.", enum=[t.value for t in CaseType])
+    status = string("awaiting_materials (补正, clock not started) → in_progress ⇄ paused (special procedure) → "
+                    "closed.", enum=[s for s in STATUSES if s != "open"])
+    closing = nullable(string(enum=[c.value for c in ClosingCode]))
+    step = string(enum=[s.value for s in StepName])
+    signal = string("none, yellow (deadline near) or red (overdue).", enum=["none", "yellow", "red"])
+    summary = {
+        "id": an_id(), "number": string("Department, day of receipt, counter.", examples=["SCJ-20261123-0001"]),
+        "service_id": an_id(), "service_name": string(), "department_id": an_id(),
+        "window_id": nullable(an_id()), "ticket_id": nullable(an_id()), "case_type": case_type, "status": status,
+        "closing_code": closing, "received_at": timestamp(),
+        "deadline": nullable(string("The promised completion date (null while waiting for materials).",
+                                    format="date")),
+        "provisional": boolean("The deadline relies on a year whose official arrangement is not loaded: computed "
+                               "on weekends alone until the admin loads it."),
+        "yellow_from": nullable(string("First day of the yellow signal (null when paused or closed).",
+                                       format="date")),
+        "step_deadline": nullable(string("The step in progress's own limit, if it has one.", format="date")),
+        "signal": signal,
+        "signal_reasons": array(string(), "Why overdue (promise_passed, result_not_delivered, "
+                                          "late_extension_request …) and step_overdue:<step>."),
+        "deemed_approved": boolean("超时默认: past the promise, not security-related: the applicant is deemed "
+                                   "to hold the approval."),
+        "security_sensitive": boolean(),
+        "applicant": obj({"kind": string(enum=["person", "organisation"]),
+                          "name_masked": string(examples=["张*三"]),
+                          "id_masked": string("First character and last four only.",
+                                              examples=["1*************1234"]),
+                          "name": string("The full name: only for window leads and above and the clerk "
+                                         "holding the case's window.")},
+                         required=("kind", "name_masked", "id_masked")),
+        "materials_received": array(string()), "materials_missing": array(string()),
+        "status_url": string("The citizen's case page (the QR code's target).", format="uri"),
+        "updated_at": timestamp(),
+    }
+    detail = {
+        **summary,
+        "current_step": nullable(step), "workflow": array(step),
+        "closing_reason": nullable(string("The written reason of a return, a void or the forwarding.")),
+        "steps": array(obj({"name": step, "department": string("Department code."), "handler": string(),
+                            "started_at": timestamp(), "ended_at": nullable(timestamp()), "opinion": string(),
+                            "action": nullable(string(enum=[a.value for a in StepAction])),
+                            "limit_days": nullable(integer(minimum=1))})),
+        "pauses": array(obj({"kind": string(enum=[k.value for k in PauseKind]), "start": _date(),
+                             "end": nullable(_date()), "reason": string(), "approved_by": string()})),
+        "supplement_rounds": array(obj({"notified_on": _date(), "missing": array(string()),
+                                        "completed_on": nullable(_date())}), "一次性告知 notices."),
+        "co_departments": array(obj({"department": string(), "notified_on": nullable(_date()),
+                                     "opinion_on": nullable(_date()), "consent": nullable(boolean()),
+                                     "opinion": string(), "deemed": boolean(),
+                                     "late": boolean("Opinion later than 5 working days after the notice.")})),
+        "no_show_on": nullable(_date()),
+    }
+    text = string(maxLength=2000)
+    return {
+        "Case": obj(detail, description="A case as staff see it; the applicant's name and ID are masked."),
+        "CaseSummary": obj(summary),
+        "CaseList": obj({"items": array(ref("CaseSummary")), "total": integer(minimum=0),
+                         "limit": integer(minimum=1, maximum=MAX_PAGE), "offset": integer(minimum=0)}),
+        "PublicCase": obj({"number": string(), "service_name": string(), "service_name_en": string(),
+                           "case_type": case_type, "status": status, "closing_code": closing,
+                           "received_on": _date(), "deadline": nullable(_date()), "provisional": boolean(),
+                           "steps_done": array(step), "current_step": nullable(step)},
+                          description="What the citizen's case page shows: no login, no personal data."),
+        "OpenCase": obj({
+            "service_id": an_id(),
+            "applicant": obj({"name": string(minLength=1, maxLength=200),
+                              "kind": string("Default person.", enum=["person", "organisation"]),
+                              "id_number": string("Resident ID number (person)."),
+                              "credit_code": string("Unified social credit code (organisation).")},
+                             required=("name",)),
+            "case_type": case_type,
+            "materials": array(string(), "Materials received: a subset of the item's required list; the "
+                                         "missing ones make it a supplement case."),
+            "window_id": an_id(), "ticket_id": an_id(),
+            "received_at": timestamp("Default now; earlier for a paper case from a branch hall."),
+            "co_departments": array(an_id(), "Co-departments of a joint case."),
+            "reason": text, "security_sensitive": boolean("National or public security: never deemed approved."),
+        }, required=("service_id", "applicant")),
+        "CaseStep": obj({"action": string(enum=[a.value for a in StepAction]), "opinion": text,
+                         "step": step, "limit_days": integer("The next step's own limit.", minimum=1)},
+                        required=("action",)),
+        "CaseSupplement": obj({"missing": array(string(), "A further notice while waiting."),
+                               "completed": boolean("The materials are complete: the clock starts tomorrow."),
+                               "proceed_as": case_type, "reason": text, "co_departments": array(an_id())},
+                              required=()),
+        "CaseHandover": obj({"department_id": an_id(), "limit_days": integer(minimum=1), "opinion": text},
+                            required=("department_id",)),
+        "CasePause": obj({"kind": string(enum=[k.value for k in PauseKind]), "reason": text,
+                          "start": _date(), "end": _date(), "approved_by": string(maxLength=100)},
+                         required=("kind", "reason")),
+        "CaseResume": obj({"end": _date()}, required=()),
+        "CaseFinish": obj({"opinion": text, "forwarded_to": string("报批件: the higher authority.")},
+                          required=()),
+        "CaseReason": obj({"reason": text}),
+        "CaseNoShow": obj({"told_on": _date()}),
+        "CaseOpinion": obj({"department_id": an_id(), "consent": boolean(), "opinion": text, "on": _date()},
+                           required=("department_id", "consent", "opinion")),
+    }
+
+
+def _case_paths() -> dict:
+    from hall.web.api_cases import CASE_STAFF
+
+    case_ok = {"200": _json(ref("Case"), "The case after the change.")}
+    rule = ("A clerk acts on cases of their department, of the department holding the step, or of the "
+            "window they hold; window_lead and above on any. Refused rules answer 409 (or 422 for a missing "
+            "written text) with the rule's message, and change nothing.")
+    case_param = [_id_param("case_id", "case")]
+
+    def action(op_id: str, summary: str, body: str, note: str = "", required: bool = True) -> dict:
+        return {"post": _operation(op_id, summary, case_ok, roles=CASE_STAFF, body=body, body_required=required,
+                                   params=case_param, errors=(404, 409), note=" ".join(x for x in (note, rule) if x))}
+
+    query = [{"name": n, "in": "query", "required": False, "schema": sch, "description": d} for n, sch, d in (
+        ("status", string(enum=["awaiting_materials", "in_progress", "paused", "closed", "open"]),
+         "open: every status but closed."),
+        ("window", an_id(), "Cases of this window."),
+        ("warning", string(enum=["yellow", "red", "any", "step"]), "step: a step past its own limit."),
+        ("limit", integer(minimum=1, maximum=200), "Default 50."), ("offset", integer(minimum=0), "Default 0."))]
+    return {
+        "/api/v1/cases": {
+            "post": _operation("openCase", "Open a case (受理) with its promised date",
+                               {"201": _json(ref("Case"), "The new case.")}, roles=CASE_STAFF, body="OpenCase",
+                               errors=(404, 409),
+                               note="The applicant's name is stored encrypted, the ID number as a keyed hash "
+                                    "and a mask. Missing materials make a supplement case (一次性告知)."),
+            "get": _operation("listCases", "Cases by status, window and warning, most urgent first",
+                              {"200": _json(ref("CaseList"), "A page of cases; applicants masked.")},
+                              roles=ALL_STAFF, params=query, errors=(404, 422))},
+        "/api/v1/cases/{case_id}": {"get": _operation(
+            "getCase", "One case with its steps, pauses, notices and co-departments",
+            {"200": _json(ref("Case"), "The case.")}, roles=ALL_STAFF, params=case_param, errors=(404,),
+            note="The full name only for window_lead and above and the clerk holding the case's window.")},
+        "/api/v1/cases/{case_id}/steps": action(
+            "recordStep", "End the step in progress: pass, return or other (受理/承办/审核/批准/办结)", "CaseStep",
+            "The approve step is signed by window_lead or above (首席代表)."),
+        "/api/v1/cases/{case_id}/supplement": action(
+            "supplementCase", "补正: a further notice of missing materials, or the materials completed",
+            "CaseSupplement"),
+        "/api/v1/cases/{case_id}/handover": action(
+            "handOverCase", "交接: hand the step to another department; its clock starts the next day",
+            "CaseHandover"),
+        "/api/v1/cases/{case_id}/pause": action(
+            "pauseCase", "特别程序: pause the clock (hearing, site check, testing, expert review) or extend",
+            "CasePause", "An extension needs window_lead or above."),
+        "/api/v1/cases/{case_id}/resume": action(
+            "resumeCase", "End the running special procedure (default today)", "CaseResume", required=False),
+        "/api/v1/cases/{case_id}/finish": action(
+            "finishCase", "办结: pass the finish step (an immediate case passes every step at once; a "
+                          "report-up case is forwarded)", "CaseFinish", required=False),
+        "/api/v1/cases/{case_id}/return": action(
+            "returnCase", "退回: close the case with a written reason", "CaseReason"),
+        "/api/v1/cases/{case_id}/void": action("voidCase", "作废: void a case opened in error", "CaseReason"),
+        "/api/v1/cases/{case_id}/no-show": action(
+            "caseNoShow", "The applicant did not come on the day told: the case counts as on time", "CaseNoShow"),
+        "/api/v1/cases/{case_id}/opinions": action(
+            "caseOpinion", "联办件: a co-department's written opinion", "CaseOpinion",
+            "A clerk gives only their own department's opinion."),
+        "/api/v1/case-status/{token}": {"get": _operation(
+            "caseStatus", "The citizen's case page data, by the case's secret token",
+            {"200": _json(ref("PublicCase"), "Status and promised date.")}, roles=None,
+            params=[{"name": "token", "in": "path", "required": True, "schema": string(),
+                     "description": "The secret token at the end of the case's status_url."}],
+            errors=(404,))},
+    }
+
+
 def spec() -> dict:
     """The OpenAPI 3.1 description of every /api/v1 route."""
     return {
@@ -401,13 +581,14 @@ def spec() -> dict:
         "info": {
             "title": "Hall API", "version": "1",
             "description": "The REST API of the government service hall: the service catalogue, tickets, "
-                           "windows, the live hall state, the working-day calendar and the completion figures. Every error is "
+                           "windows, cases (办件), the live hall state, the working-day calendar and the completion "
+                           "figures. Every error is "
                            "`{\"error\": {\"code\", \"message\"}}` and changes nothing. Who may call an operation "
                            "is in its description and in `x-hall-allowed` (staff roles and device kinds).",
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **_case_paths()},
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_case_schemas()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A staff token from POST /api/v1/auth/token, or a device token "
