@@ -29,6 +29,7 @@ class Settings:
     print_attempt_limit: int = 5
     print_resend_after_s: float = 30.0
     job_interval_s: float = 15.0
+    yellow_days_before: int = 1
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -47,8 +48,16 @@ class Settings:
             values["var_dir"] = Path(env["HALL_VAR_DIR"])
         if env.get("HALL_PUBLIC_URL"):
             values["public_url"] = env["HALL_PUBLIC_URL"].rstrip("/")
+        if env.get("HALL_JOB_INTERVAL_S"):
+            values["job_interval_s"] = float(env["HALL_JOB_INTERVAL_S"])
+        if env.get("HALL_YELLOW_DAYS_BEFORE"):
+            values["yellow_days_before"] = int(env["HALL_YELLOW_DAYS_BEFORE"])
         values.update(overrides)
         settings = cls(**values)
         if settings.async_mode not in ASYNC_MODES:
             raise ValueError(f"HALL_ASYNC_MODE must be one of {ASYNC_MODES}, not {settings.async_mode!r}")
+        if settings.job_interval_s <= 0:
+            raise ValueError("HALL_JOB_INTERVAL_S must be a positive number of seconds")
+        if settings.yellow_days_before < 0:
+            raise ValueError("HALL_YELLOW_DAYS_BEFORE cannot be negative")
         return settings

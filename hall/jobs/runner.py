@@ -1,9 +1,10 @@
-"""Periodic work inside the server: close the day's unserved tickets, re-send unacknowledged print jobs."""
+"""Periodic work inside the server: close the day's unserved tickets, re-send print jobs, raise case warnings."""
 
 from __future__ import annotations
 
 import logging
 
+from hall.jobs import case_warnings
 from hall.services import printing, queue
 from hall.services.actors import SYSTEM
 from hall.services.context import HallContext
@@ -14,7 +15,8 @@ log = logging.getLogger(__name__)
 def run_once(ctx: HallContext) -> dict[str, int]:
     """One round of every periodic job; each in its own transaction."""
     done = {}
-    for name, job in (("abandoned", queue.abandon_unserved), ("print_resent", printing.resend_stale)):
+    for name, job in (("abandoned", queue.abandon_unserved), ("print_resent", printing.resend_stale),
+                      ("case_warnings", case_warnings.run)):
         try:
             done[name] = job(ctx, SYSTEM)
         except Exception:

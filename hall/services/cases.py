@@ -24,6 +24,7 @@ from hall.domain.warnings import Signal, WarningPolicy, evaluate_case
 from hall.services import personal_data
 from hall.services.actors import WINDOW_OVERSEERS, Actor
 from hall.services.calendar import current_calendar
+from hall.services.case_signals import policy_of, row_warning_payload
 from hall.services.context import HallContext, UnitOfWork
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hall.store import case_codec
@@ -118,17 +119,20 @@ def clock_columns(case: Case, calendar: WorkingCalendar, today: date, policy: Wa
     """The stored clock of a case on ``today``: deadline, provisional, yellow_from, step deadline, signal.
 
     ``yellow_from`` is the first day of the yellow signal, so that a sweep of unpaused open cases
-    compares dates; a paused case has none (its deadline moves every paused working day).
+    compares dates; a paused case has none (its deadline moves every paused working day), nor
+    has a case whose applicant failed to come on a day told within the deadline (on time for
+    good: nothing to watch, so the sweep never looks at it again).
     """
     deadline = rules.case_deadline(case, calendar, as_of=today)
     warning = evaluate_case(case, calendar, today, policy)
     status = record_status(case)
+    settled = deadline is not None and case.no_show_on is not None and case.no_show_on <= deadline.date
     yellow_from = None
-    if deadline is not None and status == "in_progress":
+    if deadline is not None and status == "in_progress" and not settled:
         yellow_from = calendar.date_of_index(calendar.day_index(deadline.date) - policy.yellow_days_before)
     step = rules.current_step(case)
     due = None
-    if step is not None and case.is_open:
+    if step is not None and case.is_open and not settled:
         limit = rules.step_deadline(case, step, calendar, as_of=today)
         due = None if limit is None else limit.date
     reasons = sorted(r.value for r in warning.reasons)
@@ -220,11 +224,8 @@ def _payload(row: CaseRecord) -> dict:
 
 
 def _warning_payload(row: CaseRecord) -> dict:
-    return {"case_id": row.id, "number": row.number, "window_id": row.window_id,
-            "department_id": row.department_id, "signal": row.signal, "reasons": list(row.signal_reasons),
-            "deemed_approved": row.deemed_approved,
-            "deadline": row.deadline.isoformat() if row.deadline else None,
-            "step_deadline": row.step_deadline.isoformat() if row.step_deadline else None}
+    """The `case.warning` event, the same whether a change or the periodic sweep raised it."""
+    return row_warning_payload(row)
 
 
 def _store(uow: UnitOfWork, row: CaseRecord, case: Case, event: str, extra: dict | None = None, *,
@@ -233,7 +234,7 @@ def _store(uow: UnitOfWork, row: CaseRecord, case: Case, event: str, extra: dict
     before = (row.signal, list(row.signal_reasons or []), row.deemed_approved)
     today = _local_now(uow).date()
     calendar = current_calendar(uow.session)
-    for name, value in clock_columns(case, calendar, today).items():
+    for name, value in clock_columns(case, calendar, today, policy_of(uow.ctx)).items():
         setattr(row, name, value)
     row.record = case_codec.encode(case)
     row.updated_at = uow.now

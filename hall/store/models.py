@@ -288,6 +288,11 @@ class CaseRecord(Base):
         Index("ix_cases_window_status", "window_id", "status"),
         Index("ix_cases_open_deadline", "deadline", sqlite_where=_OPEN_CASE, postgresql_where=_OPEN_CASE),
         Index("ix_cases_applicant_id_hash", "applicant_id_hash"),
+        # What the warning sweep asks (hall/jobs/case_warnings.py): cases in progress of a colour whose
+        # yellow day, deadline or step deadline has come; each question is one range of one index.
+        Index("ix_cases_watch_yellow", "status", "signal", "yellow_from"),
+        Index("ix_cases_watch_deadline", "status", "signal", "deadline"),
+        Index("ix_cases_watch_step", "status", "signal", "step_deadline"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)

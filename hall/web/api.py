@@ -1,10 +1,10 @@
-"""The public REST API, /api/v1: catalogue, tickets, windows, the hall snapshot, tokens."""
+"""The public REST API, /api/v1: catalogue, tickets, windows, the hall snapshot, tokens, calendar, figures."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from hall.services import access, hall_state, queue, windows
+from hall.services import access, calendar, figures, hall_state, queue, windows
 from hall.services.actors import DESK_ROLES, STAFF_ROLES
 from hall.services.errors import Invalid, ServiceError
 from hall.web.auth import Unauthorized, requires
@@ -16,6 +16,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ALL_STAFF = STAFF_ROLES
 WINDOW_STAFF = ("clerk", "window_lead", "supervisor", "director", "admin")
 DESK_STAFF = tuple(role for role in STAFF_ROLES if role in DESK_ROLES)
+FIGURE_STAFF = ("supervisor", "director", "admin")
+ADMIN = ("admin",)
+DEVICES = ("kiosk", "screen", "agent")
 
 
 def body(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict:
@@ -167,6 +170,50 @@ def token():
     if staff is None:
         raise Unauthorized("wrong username or password")
     return jsonify({"token": access.issue_staff_token(hall(), staff), "role": staff.role})
+
+
+def _query(name: str) -> str:
+    """A required query parameter, or a clear 422."""
+    value = request.args.get(name)
+    if value is None or value == "":
+        raise Invalid(f"missing query parameter {name}")
+    return value
+
+
+@bp.get("/calendar/working-days")
+@requires(roles=ALL_STAFF, devices=DEVICES)
+def working_days(actor):
+    """The working days from `from` to `to` (both included), with their count and the provisional flag."""
+    first = calendar.parse_day(_query("from"), "from")
+    last = calendar.parse_day(_query("to"), "to")
+    return jsonify(calendar.working_days(hall(), first, last))
+
+
+@bp.get("/calendar/deadline")
+@requires(roles=ALL_STAFF, devices=DEVICES)
+def deadline(actor):
+    """The deadline `days` working days after `received` (the day of receipt does not count)."""
+    received = calendar.parse_day(_query("received"), "received")
+    days = _query("days")
+    if not days.isdigit():
+        raise Invalid(f"days must be a whole number of working days, not {days!r}")
+    return jsonify(calendar.deadline(hall(), received, int(days)))
+
+
+@bp.put("/calendar/years/<int(min=1, max=9999):year>")
+@requires(roles=ADMIN)
+def load_year(actor, year: int):
+    """Load (or replace) a year's official holidays and make-up working days; open cases are recomputed."""
+    data = body(required=("holidays", "makeup_workdays"))
+    return jsonify(calendar.load_year(hall(), actor, year, data["holidays"], data["makeup_workdays"]))
+
+
+@bp.get("/figures/completion")
+@requires(roles=FIGURE_STAFF)
+def completion(actor):
+    """办结率 for a month per window or department."""
+    month = figures.parse_month(_query("month"))
+    return jsonify(figures.completion(hall(), month, request.args.get("by", "window")))
 
 
 @bp.get("/openapi.json")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hall.documents.notices import KINDS as NOTICE_KINDS
 from hall.domain.queue import TicketStatus, WindowState
 from hall.services.actors import STAFF_ROLES, WINDOW_OVERSEERS
+from hall.services.calendar import MAX_DEADLINE_DAYS, MAX_RANGE_DAYS
 from hall.services.queue import MAX_ID
 from hall.services.windows import MAX_REASON
-from hall.web.api import ALL_STAFF, DESK_STAFF, WINDOW_STAFF
+from hall.web.api import ADMIN, ALL_STAFF, DESK_STAFF, DEVICES, FIGURE_STAFF, WINDOW_STAFF
 from hall.web.api_documents import DOCUMENT_STAFF
 
 #: Every error code the API answers with, in `{"error": {"code", "message"}}`.
@@ -181,8 +182,65 @@ def _schemas() -> dict:
                          "provisional": boolean(), "window": string(), "status_url": string()}),
         }, description="The print.job message sent to the printer's agent; no personal data."),
         "Credentials": obj({"username": string(), "password": string()}),
+        "WorkingDays": obj({
+            "from": day(), "to": day(), "count": integer("How many working days.", minimum=0),
+            "days": array(day(), "The working days (weekends and holidays off, make-up working days on)."),
+            "provisional": boolean("The range touches a year with no official arrangement loaded: computed "
+                                   "on weekends alone."),
+            "missing_years": array(integer(), "The years with no arrangement loaded."),
+        }),
+        "CalendarDeadline": obj({
+            "received": day(), "days": integer(minimum=0, maximum=MAX_DEADLINE_DAYS),
+            "deadline": day("The days-th working day after received (the day of receipt does not count)."),
+            "provisional": boolean("It relies on a year with no arrangement loaded: computed on weekends "
+                                   "alone, and the admin is asked to load that year."),
+            "missing_years": array(integer()),
+        }),
+        "CalendarYear": obj({
+            "holidays": array(day(), "Days off (放假), every one inside the year."),
+            "makeup_workdays": array(day(), "Make-up working days (调休上班), each on a Saturday or Sunday."),
+        }, description="A year's official arrangement as the State Council publishes it."),
+        "CalendarYearLoaded": obj({
+            "year": integer(), "holidays": array(day()), "makeup_workdays": array(day()),
+            "source": string("admin: loaded through the API."), "loaded_at": timestamp(),
+            "recomputed": integer("Open cases whose dates touch the year, recomputed.", minimum=0),
+            "changed": integer("Of them, cases whose deadline or signal changed.", minimum=0),
+            "warnings": integer("case.warning events raised (signals that changed).", minimum=0),
+        }),
+        "CompletionRate": completion_figures(),
+        "CompletionGroup": completion_figures({
+            "id": nullable(an_id("The window or department id; null for cases opened at no window.")),
+            "name": string("The window number or the department name.")}),
+        "CompletionFigures": obj({
+            "month": string(pattern="^\\d{4}-\\d{2}$"), "by": string(enum=["window", "department"]),
+            "as_of": day("The hall's date the figures were computed on."),
+            "groups": array(ref("CompletionGroup")), "total": ref("CompletionRate"),
+        }, description="办结率 as seed 001 counts it: immediate cases finished, time-limited cases finished on "
+                       "time. A case counts in the month it was closed, or, open and past its deadline, in the "
+                       "month of that deadline."),
         "Empty": obj({}, description="No fields: send `{}` or no body."),
     }
+
+
+def day(description: str = "") -> dict:
+    """A date written YYYY-MM-DD."""
+    return string(description, format="date")
+
+
+def completion_figures(extra: dict | None = None) -> dict:
+    """The counts and rates of one group of cases (rates as text rounded down, e.g. "99.9%"; "—": none)."""
+    rate = string(pattern="^(\\d{1,3}\\.\\d%|—)$")
+    return obj({
+        **(extra or {}),
+        "immediate_total": integer("即办件 counted.", minimum=0), "immediate_on_time": integer(minimum=0),
+        "immediate_rate": rate,
+        "limited_total": integer("Time-limited cases counted.", minimum=0), "limited_on_time": integer(minimum=0),
+        "limited_rate": rate, "overall_rate": rate, "excellent": boolean("The overall rate reaches 95% (优秀)."),
+    })
+
+
+def _query(name: str, schema: dict, description: str, required: bool = True) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
 
 
 def _waiting_map() -> dict:
@@ -321,6 +379,36 @@ def _paths() -> dict:
             "printCaseReceipt", "Print the case receipt (办件回执): number, service, promised date, QR of the case page",
             {"202": _json(ref("CaseReceiptJob"), "The job is stored and sent to the printer's agent.")},
             roles=DOCUMENT_STAFF, body="CaseReceipt", params=[_id_param("case_id", "case")], errors=(404,))},
+        "/api/v1/calendar/working-days": {"get": _operation(
+            "workingDays", "The working days in a range (工作日)",
+            {"200": _json(ref("WorkingDays"), "The working days, both ends included.")},
+            roles=ALL_STAFF, devices=DEVICES, errors=(422,),
+            params=[_query("from", day(), "The first date."), _query("to", day(), "The last date.")],
+            note=f"Ranges span at most {MAX_RANGE_DAYS} days (422 beyond).")},
+        "/api/v1/calendar/deadline": {"get": _operation(
+            "calendarDeadline", "The deadline N working days after a day of receipt (办结期限)",
+            {"200": _json(ref("CalendarDeadline"), "The deadline.")},
+            roles=ALL_STAFF, devices=DEVICES, errors=(422,),
+            params=[_query("received", day(), "The day the application was received (not counted)."),
+                    _query("days", integer(minimum=0, maximum=MAX_DEADLINE_DAYS), "Working days.")],
+            note="So that integrators can check their own computation. A provisional answer raises the "
+                 "calendar alarm (alarm.raised, once a day per year).")},
+        "/api/v1/calendar/years/{year}": {"put": _operation(
+            "loadCalendarYear", "Load a year's official holidays and make-up working days (放假调休安排)",
+            {"200": _json(ref("CalendarYearLoaded"), "The year as loaded, and the open cases recomputed.")},
+            roles=ADMIN, body="CalendarYear",
+            params=[{"name": "year", "in": "path", "required": True, "description": "The year.",
+                     "schema": integer(minimum=2004)}],
+            note="422 when a date lies outside the year, a day is both off and on, or a make-up working day "
+                 "is not on a weekend. Every open case whose dates touch the year is recomputed at once: "
+                 "provisional deadlines become firm, signals that change are sent as case.warning.")},
+        "/api/v1/figures/completion": {"get": _operation(
+            "completionFigures", "On-time completion rate (办结率) of a month per window or department",
+            {"200": _json(ref("CompletionFigures"), "The figures.")},
+            roles=FIGURE_STAFF, errors=(422,),
+            params=[_query("month", string(pattern="^\\d{4}-\\d{2}$"), "The month, YYYY-MM."),
+                    _query("by", string(enum=["window", "department"], default="window"),
+                           "Group by window (default) or department.", required=False)])},
         "/api/v1/openapi.json": {"get": _operation(
             "openapi", "This description", {"200": _json({"type": "object"}, "OpenAPI 3.1.")}, roles=None)},
         "/api/v1/ticket-status/{token}": {"get": _operation(
@@ -521,7 +609,8 @@ def spec() -> dict:
         "info": {
             "title": "Hall API", "version": "1",
             "description": "The REST API of the government service hall: the service catalogue, tickets, "
-                           "windows, cases (办件) and the live hall state. Every error is "
+                           "windows, cases (办件), the live hall state, the working-day calendar and the completion "
+                           "figures. Every error is "
                            "`{\"error\": {\"code\", \"message\"}}` and changes nothing. Who may call an operation "
                            "is in its description and in `x-hall-allowed` (staff roles and device kinds).",
         },

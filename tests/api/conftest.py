@@ -127,6 +127,11 @@ class Api:
             kwargs["json"] = {} if json is None else json
         return check_documented(self.client.post(f"/api/v1{path}", headers=self._headers(), **kwargs), self.seen)
 
+    def put(self, path: str, json=None):
+        """PUT /api/v1<path> with a JSON body."""
+        return check_documented(self.client.put(f"/api/v1{path}", headers=self._headers(),
+                                                json={} if json is None else json), self.seen)
+
 
 @pytest.fixture
 def seen() -> set:

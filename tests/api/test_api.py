@@ -117,6 +117,11 @@ def test_every_documented_success_answer_is_real(as_staff, kiosk, anonymous, ids
     clerk.post(f"/windows/{w1}/call-next")
     clerk.post(f"/windows/{w1}/finish")
     clerk.post(f"/windows/{w1}/close")
+    kiosk.get("/calendar/working-days?from=2025-09-27&to=2025-10-12")
+    kiosk.get("/calendar/deadline?received=2025-09-29&days=3")
+    admin = as_staff("admin")
+    admin.put("/calendar/years/2027", {"holidays": ["2027-01-01"], "makeup_workdays": []})
+    admin.get("/figures/completion?month=2026-11&by=department")
     check_documented(client.get("/api/v1/openapi.json"), seen)
     check_documented(client.post("/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}), seen)
     documented = {(path, method, int(status)) for path, method, op in operations()
@@ -383,7 +388,7 @@ def test_bad_token_requests_are_refused(client, hall_ctx):
 
 def _concrete(path: str, ids) -> str:
     return (path.replace("{window_id}", str(ids["windows"]["1"])).replace("{ticket_id}", "1")
-            .replace("{case_id}", "1").replace("{kind}", "acceptance"))
+            .replace("{case_id}", "1").replace("{kind}", "acceptance").replace("{year}", "2027"))
 
 
 @pytest.mark.parametrize("path, method", [(p, m) for p, m, op in operations() if op["security"]])
