@@ -132,16 +132,28 @@ def qr_code():
                     headers={"Cache-Control": f"public, max-age={QR_MAX_AGE_S}, immutable"})
 
 
+def _missing(what: str):
+    """The friendly 404 page behind a QR code that names no ticket or case of this hall."""
+    if what == "case":
+        title, lines = _("Case not found"), [_("This link does not belong to a case of this hall."),
+                                             _("Please scan the QR code on your receipt again, or ask at the service desk.")]
+    else:
+        title, lines = _("Ticket not found"), [
+            _("This link does not belong to a ticket of this hall, or the ticket is from an earlier day."),
+            _("Please scan the QR code on your ticket again, or ask at the service desk.")]
+    return render_template("kiosk/missing.html", title=title, lines=lines), 404
+
+
 @bp.get("/t/<token>")
 def ticket_page(token: str):
     """The mobile ticket page behind the QR code: no login, no personal data."""
     tz = _hall_timezone()
     if not TOKEN_RE.fullmatch(token):
-        return render_template("kiosk/ticket_missing.html"), 404
+        return _missing("ticket")
     try:
         ticket = public_ticket(hall(), token)
     except NotFound:
-        return render_template("kiosk/ticket_missing.html"), 404
+        return _missing("ticket")
     return render_template("kiosk/ticket.html", ticket=ticket, token=token, strings=ticket_strings(), hall_tz=tz)
 
 
@@ -175,9 +187,9 @@ def case_page(token: str):
     """The citizen's case page behind the receipt's QR code: no login, no personal data at all."""
     tz = _hall_timezone()
     if not TOKEN_RE.fullmatch(token):
-        return render_template("kiosk/case_missing.html"), 404
+        return _missing("case")
     try:
         case = cases.case_status(hall(), token)
     except NotFound:
-        return render_template("kiosk/case_missing.html"), 404
+        return _missing("case")
     return render_template("kiosk/case.html", case=case, token=token, strings=case_strings(), hall_tz=tz)
