@@ -49,6 +49,12 @@ def start_demo(ctx, settings, args, *, emulate_devices: bool = True) -> None:
 
     with ctx.read() as session:
         windows = sorted(session.execute(select(Window.number)).scalars(), key=lambda n: (len(n), n))
+    lines = banner_lines(base, tokens, windows, printouts if emulate_devices else None)
+    print("\n".join(lines), flush=True)
+
+
+def banner_lines(base: str, tokens: dict[str, str], windows: list[str], printouts=None) -> list[str]:
+    """The demo's start banner: the URL of every page the hall has, with the demo devices' tokens."""
     lines = [
         "",
         "=" * 72,
@@ -58,16 +64,19 @@ def start_demo(ctx, settings, args, *, emulate_devices: bool = True) -> None:
         f"  Hall screen (大厅屏)      {base}/display/hall?token={tokens['screen-hall']}",
         f"  Window screens (窗口屏)   {base}/display/window/<number>?token={tokens['screen-hall']}",
         f"                            (windows {windows[0]}–{windows[-1]})" if windows else "",
+        f"  Call voice (叫号语音 WAV) {base}/display/voice/<ticket number>/<window number>.wav",
         f"  Clerk console (叫号台)    {base}/console   (log in: clerk01 … / hall-demo)",
         f"  Staff login (登录)        {base}/login",
         f"  Mobile ticket page        {base}/t/<ticket token>  (the QR code on every ticket)",
+        f"  Citizen's case page       {base}/c/<case token>  (the QR code on every case receipt and notice)",
         f"  API (OpenAPI)             {base}/api/v1/openapi.json",
+        f"  Health check              {base}/healthz",
         f"  Start page                {base}/",
     ]
-    if emulate_devices:
+    if printouts is not None:
         lines.append(f"  Printed tickets (PNG)     {printouts}/")
     lines += ["  Demo accounts: admin, director, supervisor, duty1, duty2, clerk01… — password hall-demo", "=" * 72, ""]
-    print("\n".join(lines), flush=True)
+    return lines
 
 
 def _port_free(port: int) -> bool:
