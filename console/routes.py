@@ -84,6 +84,54 @@ def case_strings() -> dict:
         "signal_yellow": _("Due soon"), "signal_red": _("Overdue"),
         "no_cases": _("No cases opened at this window yet"),
         "provisional": _("provisional"),
+        "case_status_paused": _("Clock paused (special procedure)"),
+        "closing": {"finished": _("Case finished"), "returned": _("Returned"), "void": _("Withdrawn"),
+                    "forwarded": _("Forwarded to a higher authority"),
+                    "supplement_timeout": _("Closed: materials not completed in time")},
+        "no_cases_shown": _("No such cases at this window"),
+        "find_need_number": _("Enter the case number from the receipt or a notice"),
+        "find_none": _("No case has the number %(number)s", number="{number}"),
+        **case_detail_strings(),
+    }
+
+
+def pause_kinds() -> list[tuple[str, str]]:
+    """The special procedures that stop a case's clock (特别程序), and the extension."""
+    return [("hearing", _("Hearing")), ("site_check", _("Site check")), ("testing", _("Testing, inspection, quarantine")),
+            ("expert_review", _("Expert review, appraisal")), ("extension", _("Extension (approved)"))]
+
+
+def case_detail_strings() -> dict:
+    """The words of the case detail dialog: steps, actions, procedures, why a case is overdue, the checks."""
+    return {
+        "steps": {"accept": _("Acceptance"), "undertake": _("Undertaking"), "review": _("Review"),
+                  "approve": _("Approval"), "finish": _("Completion")},
+        "actions": {"pass": _("Passed"), "return": _("Sent back"), "other": _("Other")},
+        "pause_kinds": dict(pause_kinds()),
+        "why": {"promise_passed": _("The promised date has passed unfinished"),
+                "refused_without_reason": _("Refused without a valid reason (overturned on review)"),
+                "no_reply": _("No reply was given within the limit"),
+                "late_extension_request": _("The extension was asked only after the promise passed"),
+                "result_not_delivered": _("The result was not delivered within the promise")},
+        "why_step": _("The %(step)s step is past its own limit", step="{step}"),
+        "why_yellow": _("The promised date is near"),
+        "deemed_approved": _("Past the promise: the applicant is deemed to hold the approval (超时默认)"),
+        "step_due": _("step due %(date)s", date="{date}"), "step_running": _("In progress"),
+        "pause_running": _("Clock stopped"), "approved_by_n": _("approved by %(name)s", name="{name}"),
+        "closing_reason": _("Reason: %(reason)s", reason="{reason}"),
+        "no_show_note": _("The applicant did not come on %(date)s as told: the case counts as on time", date="{date}"),
+        "consent_yes": _("Agrees"), "consent_no": _("Does not agree"), "opinion_waiting": _("Awaiting the opinion"),
+        "opinion_late": _("Opinion came late"), "opinion_overdue": _("Opinion overdue"),
+        "opinion_deemed": _("Deemed to consent (absent from the joint meeting)"),
+        "hint_first_step": _("An application refused at acceptance is returned with a written reason."),
+        "hint_finish_step": _("The finish step is passed with “Finish the case”."),
+        "choose_department": _("Choose a department"),
+        "need_return_opinion": _("Sending a step back needs an opinion saying why"),
+        "need_department": _("Choose a department"), "need_pause_reason": _("Write the reason for the procedure"),
+        "need_end": _("An extension needs its end date"), "need_forward": _("Name the higher authority"),
+        "need_date": _("Enter the date"), "need_opinion": _("Write the opinion"),
+        "action_done": _("%(action)s: done", action="{action}"),
+        "step_moved": _("Meanwhile the case moved on: the step in progress is now %(step)s", step="{step}"),
     }
 
 
@@ -98,4 +146,4 @@ def console_page():
     return render_template("console/console.html", me=me, strings=console_strings(),
                            can_window=actor.role in WINDOW_ROLES, can_desk=actor.role in DESK_ROLES,
                            pause_reasons=[_("Stepped away"), _("Consultation"), _("System failure")],
-                           case_types=case_types())
+                           case_types=case_types(), pause_kinds=pause_kinds())

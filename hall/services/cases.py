@@ -39,6 +39,8 @@ __all__ = [
 #: Ids are PostgreSQL integers: a larger id names nothing and must not reach the database.
 MAX_ID = 2**31 - 1
 MAX_PAGE = 200
+#: Case numbers are stored in 64 characters (SCJ-20261123-0001 is 17).
+MAX_NUMBER = 64
 STATUSES = ("awaiting_materials", "in_progress", "paused", "closed", "open")
 WARNINGS = ("yellow", "red", "any", "step")
 #: 首席代表 and above sign approvals, grant extensions and read applicants' full names.
@@ -730,9 +732,12 @@ def get_case(ctx: HallContext, actor: Actor, case_id: int) -> dict:
         return _staff_view(session, ctx, actor, row, case_codec.decode(row.record))
 
 
-def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warning=None, limit=50,
+def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warning=None, number=None, limit=50,
                offset=0) -> dict:
-    """Cases by status, window and warning, most urgent deadline first; masked applicants only."""
+    """Cases by status, window, warning or case number, most urgent deadline first; masked applicants only.
+
+    ``number`` finds the one case a citizen's receipt or notice names (spaces ignored, any letter case).
+    """
     if status is not None and status not in STATUSES:
         raise Invalid("status must be one of " + ", ".join(STATUSES))
     if warning is not None and warning not in WARNINGS:
@@ -744,6 +749,10 @@ def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warn
         raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
     if window is not None:
         window = _int_id(window, "window")
+    if number is not None:
+        number = "".join(_text(number, "number", limit=MAX_NUMBER).split()).upper()
+        if not number:
+            raise Invalid("number must not be empty")
     t = CaseRecord.__table__.c
     conditions = []
     if status == "open":
@@ -752,6 +761,8 @@ def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warn
         conditions.append(t.status == status)
     if window is not None:
         conditions.append(t.window_id == window)
+    if number is not None:
+        conditions.append(t.number == number)
     with ctx.read() as session:
         today = ctx.clock.now().astimezone(_tz(ctx, session)).date()
         if warning in ("yellow", "red"):

@@ -37,9 +37,9 @@ def open_case(actor):
 @bp.get("/cases")
 @requires(roles=ALL_STAFF)
 def list_cases(actor):
-    """Cases by status, window and warning, most urgent first, a page at a time."""
+    """Cases by status, window, warning or case number, most urgent first, a page at a time."""
     args = request.args
-    unknown = set(args) - {"status", "window", "warning", "limit", "offset"}
+    unknown = set(args) - {"status", "window", "warning", "number", "limit", "offset"}
     if unknown:
         raise Invalid(f"unknown parameter(s): {', '.join(sorted(unknown))}")
     numbers = {}
@@ -52,7 +52,7 @@ def list_cases(actor):
             raise Invalid(f"{name} must be a non-negative integer")
         numbers[name] = int(value)
     return jsonify(cases.list_cases(hall(), actor, status=args.get("status") or None,
-                                    warning=args.get("warning") or None, **numbers))
+                                    warning=args.get("warning") or None, number=args.get("number"), **numbers))
 
 
 @bp.get(CASE)

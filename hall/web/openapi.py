@@ -536,6 +536,7 @@ def _case_schemas() -> dict:
 
 
 def _case_paths() -> dict:
+    from hall.services.cases import MAX_NUMBER
     from hall.web.api_cases import CASE_STAFF
 
     case_ok = {"200": _json(ref("Case"), "The case after the change.")}
@@ -553,6 +554,9 @@ def _case_paths() -> dict:
          "open: every status but closed."),
         ("window", an_id(), "Cases of this window."),
         ("warning", string(enum=["yellow", "red", "any", "step"]), "step: a step past its own limit."),
+        ("number", string(minLength=1, maxLength=MAX_NUMBER, examples=["SCJ-20261123-0001"]),
+         "The case with this number, as printed on the receipt and the notices (spaces and letter case "
+         "ignored): a page of one case, or of none."),
         ("limit", integer(minimum=1, maximum=200), "Default 50."), ("offset", integer(minimum=0), "Default 0."))]
     return {
         "/api/v1/cases": {
@@ -561,7 +565,7 @@ def _case_paths() -> dict:
                                errors=(404, 409),
                                note="The applicant's name is stored encrypted, the ID number as a keyed hash "
                                     "and a mask. Missing materials make a supplement case (一次性告知)."),
-            "get": _operation("listCases", "Cases by status, window and warning, most urgent first",
+            "get": _operation("listCases", "Cases by status, window, warning or number, most urgent first",
                               {"200": _json(ref("CaseList"), "A page of cases; applicants masked.")},
                               roles=ALL_STAFF, params=query, errors=(404, 422))},
         "/api/v1/cases/{case_id}": {"get": _operation(

@@ -168,6 +168,25 @@ def test_list_filters_and_paging(desk):
     assert clerk.get("/cases?window=2147483648").status_code == 404
 
 
+def test_find_a_case_by_its_number(desk):
+    """?number= finds the one case a receipt names, whatever the spacing and letter case; nothing else."""
+    clerk = desk["clerk"]
+    first = clerk.post("/cases", open_body(desk)).get_json()
+    second = clerk.post("/cases", open_body(desk)).get_json()
+    assert first["number"] == "SCJ-20261123-0001" and second["number"] == "SCJ-20261123-0002"
+    found = clerk.get("/cases?number=SCJ-20261123-0002").get_json()
+    assert [c["id"] for c in found["items"]] == [second["id"]] and found["total"] == 1
+    assert "name" not in found["items"][0]["applicant"]  # a list masks the applicant, even a found case's
+    typed = desk["duty"].get("/cases?number=%20scj-20261123-%200001%20").get_json()
+    assert [c["id"] for c in typed["items"]] == [first["id"]]
+    assert clerk.get("/cases?number=SCJ-20261123-0001&status=closed").get_json()["total"] == 0
+    assert clerk.get("/cases?number=SCJ-20261123-000").get_json() == {"items": [], "total": 0, "limit": 50,
+                                                                      "offset": 0}
+    for query in ("number=", "number=%20", "number=" + "9" * 65):
+        response = clerk.get(f"/cases?{query}")
+        assert response.status_code == 422 and set(response.get_json()["error"]) == {"code", "message"}, query
+
+
 def test_case_status_is_public_and_holds_no_personal_data(desk, anonymous, client):
     case = desk["clerk"].post("/cases", open_body(desk)).get_json()
     token = case["status_url"].rsplit("/", 1)[1]

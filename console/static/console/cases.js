@@ -1,5 +1,6 @@
 // Cases at the window: the 受理办件 form, the promised date shown at once with the notices to
-// download and the receipt to print, and the window's case list with its yellow/red signals.
+// download and the receipt to print, and the window's case list with its yellow/red signals; a row
+// (or a case found by its number) opens the case detail dialog (case_detail.js).
 import { localName } from "/static/display/display/windows.js";
 import { checkId, normaliseId } from "./ids.js";
 
@@ -18,19 +19,33 @@ export function applicableNotices(c) {
 }
 
 /** "2026-11-30" as the console's language writes it. */
-function longDate(iso, lang) {
+export function longDate(iso, lang) {
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(lang === "en" ? "en-GB" : "zh-CN",
     { year: "numeric", month: "long", day: "numeric", weekday: "short", timeZone: "UTC" });
 }
 
-function el(tag, props = {}, ...children) {
+/** A new element with its properties and children. */
+export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
 }
 
-export function createCases(ctx) {
+/** The link that downloads one of a case's notices (PDF). */
+export function noticeLink(c, kindName, t) {
+  return el("a", { className: "act act-doc", href: `/api/v1/cases/${c.id}/notices/${kindName}.pdf`,
+                   download: `${c.number}-${kindName}.pdf`, textContent: t["notice_" + kindName] });
+}
+
+/** A case's status in words: a closed case says how it closed (finished, returned, void …). */
+export function statusText(c, t) {
+  if (c.status === "closed" && c.closing_code) return t.closing[c.closing_code] || c.closing_code;
+  return t["case_status_" + c.status] || c.status;
+}
+
+/** The case panel; `detail` is the case detail dialog a row or a found number opens. */
+export function createCases(ctx, detail) {
   const { t, data } = ctx;
   const $ = (id) => document.getElementById(id);
   const dialog = $("case-dialog");
@@ -183,11 +198,6 @@ export function createCases(ctx) {
   }
 
   // -- the result: the promise at once, big ---------------------------------------------------
-  function noticeLink(c, kindName) {
-    return el("a", { className: "act act-doc", href: `/api/v1/cases/${c.id}/notices/${kindName}.pdf`,
-                     download: `${c.number}-${kindName}.pdf`, textContent: t["notice_" + kindName] });
-  }
-
   function showResult(c) {
     lastCase = c;
     form.hidden = true;
@@ -203,7 +213,7 @@ export function createCases(ctx) {
     const lack = c.materials_missing || [];
     $("result-missing").hidden = !lack.length;
     $("result-missing").textContent = lack.length ? `${ctx.fill(t.missing_n, { n: lack.length, list: lack.join("；") })} ${t.result_missing}` : "";
-    $("result-notices").replaceChildren(...applicableNotices(c).map((k) => noticeLink(c, k)));
+    $("result-notices").replaceChildren(...applicableNotices(c).map((k) => noticeLink(c, k, t)));
     if (!dialog.open) dialog.showModal();
     $("result-close").focus();
   }
@@ -220,12 +230,16 @@ export function createCases(ctx) {
   async function loadList() {
     const w = ctx.myWindow();
     if (!w) return;
+    const status = $("cases-filter").value; // open, closed, or "" for every case of the window
     let page;
-    try { page = await ctx.api("GET", `/api/v1/cases?window=${w.id}&status=open&limit=50`); } catch { return; }
+    try {
+      page = await ctx.api("GET", `/api/v1/cases?window=${w.id}${status ? `&status=${status}` : ""}&limit=50`);
+    } catch { return; }
     const items = page.items || page;
     $("cases-count").textContent = page.total !== undefined ? `(${page.total})` : "";
     if (!items.length) {
-      $("cases-rows").replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "empty", textContent: t.no_cases })));
+      $("cases-rows").replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "empty",
+                                                          textContent: status === "open" ? t.no_cases : t.no_cases_shown })));
       return;
     }
     $("cases-rows").replaceChildren(...items.map((c) => {
@@ -235,17 +249,44 @@ export function createCases(ctx) {
       if (c.deadline && c.provisional) due.append(el("span", { className: "case-provisional", textContent: t.provisional }));
       due.append(signal);
       const tr = el("tr", {},
-        el("td", { className: "num", textContent: c.number }),
+        el("td", { className: "num" }, el("button", { type: "button", className: "case-link", textContent: c.number })),
         el("td", { textContent: c.service_name || ctx.serviceName(c.service_id) }),
         el("td", { textContent: c.applicant?.name || c.applicant?.name_masked || "" }),
         el("td", { textContent: typeName(c.case_type) }),
-        el("td", { textContent: t["case_status_" + c.status] || c.status }),
+        el("td", { textContent: statusText(c, t) }),
         due,
-        el("td", { className: "docs" }, ...applicableNotices(c).map((k) => noticeLink(c, k))));
+        el("td", { className: "docs" }, ...applicableNotices(c).map((k) => noticeLink(c, k, t))));
       tr.dataset.signal = c.signal;
       tr.dataset.case = c.number;
+      tr.dataset.status = c.status;
+      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) showDetail(c.id); });
       return tr;
     }));
+  }
+
+  // -- the detail dialog: from a row, or from the number on a receipt -------------------------
+  function findProblem(text) {
+    $("case-find-error").textContent = text;
+  }
+
+  function showDetail(id) {
+    findProblem("");
+    detail.open(id).catch((err) => findProblem(err instanceof TypeError ? t.network : err.message));
+  }
+
+  async function find(ev) {
+    ev.preventDefault();
+    const number = $("case-find-number").value.trim();
+    if (!number) { findProblem(t.find_need_number); return; }
+    let page;
+    try {
+      page = await ctx.api("GET", `/api/v1/cases?number=${encodeURIComponent(number)}&limit=1`);
+    } catch (err) {
+      findProblem(err instanceof TypeError ? t.network : err.message);
+      return;
+    }
+    if (!page.items.length) { findProblem(ctx.fill(t.find_none, { number })); return; }
+    showDetail(page.items[0].id);
   }
 
   function soon() { clearTimeout(timer); timer = setTimeout(loadList, REFRESH_DELAY_MS); }
@@ -260,6 +301,8 @@ export function createCases(ctx) {
   $("case-id").addEventListener("input", renderIdCheck);
   $("result-close").addEventListener("click", () => dialog.close());
   $("result-print").addEventListener("click", printReceipt);
+  $("cases-filter").addEventListener("change", loadList);
+  $("case-find").addEventListener("submit", find);
   document.addEventListener("keydown", (ev) => {
     if (ev.key !== "F9" || document.querySelector("dialog[open]")) return;
     ev.preventDefault();

@@ -1,6 +1,7 @@
 // The clerk's caller console: one live state (snapshot + events on /console) shared by its panels.
 import { api, bindStatusBanner, connectLive } from "/static/hall/live.js";
 import { applyToWindows, applyWaiting, localName, pageData } from "/static/display/display/windows.js";
+import { createCaseDetail } from "./case_detail.js";
 import { createCases } from "./cases.js";
 import { createDesk } from "./desk.js";
 import { createDialogs } from "./dialogs.js";
@@ -68,7 +69,9 @@ const ctx = {
 const panels = [];
 if (data.can_window) {
   const dialogs = createDialogs(ctx);
-  panels.push(createPicker(ctx), createPanel(ctx, dialogs), createQueue(ctx), createCases(ctx));
+  const detail = createCaseDetail(ctx, () => cases.reload()); // an action in the dialog refreshes the list
+  const cases = createCases(ctx, detail);
+  panels.push(createPicker(ctx), createPanel(ctx, dialogs), createQueue(ctx), cases, detail);
 }
 if (data.can_desk) panels.push(createDesk(ctx));
 
