@@ -119,6 +119,8 @@ def case_detail_strings() -> dict:
         "step_due": _("step due %(date)s", date="{date}"), "step_running": _("In progress"),
         "pause_running": _("Clock stopped"), "approved_by_n": _("approved by %(name)s", name="{name}"),
         "closing_reason": _("Reason: %(reason)s", reason="{reason}"),
+        "closing_finished": _("Completion opinion: %(reason)s", reason="{reason}"),
+        "closing_forwarded": _("Forwarded: %(reason)s", reason="{reason}"),
         "no_show_note": _("The applicant did not come on %(date)s as told: the case counts as on time", date="{date}"),
         "consent_yes": _("Agrees"), "consent_no": _("Does not agree"), "opinion_waiting": _("Awaiting the opinion"),
         "opinion_late": _("Opinion came late"), "opinion_overdue": _("Opinion overdue"),

@@ -162,6 +162,7 @@ def test_a_promised_case_from_acceptance_to_finish_and_a_returned_one(browser, h
     expect(clerk.locator("#detail-status")).to_have_text("已办结")
     expect(clerk.locator("#detail-steps tr")).to_have_count(5)
     expect(clerk.locator("#detail-steps tr[data-state='current']")).to_have_count(0)
+    expect(clerk.locator("#detail-notes")).to_have_text("办结意见：准予登记，证书已制作")
     for button in clerk.locator("#detail-actions button:visible").all():
         expect(button).to_be_disabled()
     clerk.locator("#detail-dialog").screenshot(path=str(artifacts / "e2e-case-life-5-finished.png"))
@@ -195,7 +196,7 @@ def test_a_promised_case_from_acceptance_to_finish_and_a_returned_one(browser, h
     clerk.fill("#df-return-reason", "该宗地存在权属争议，不予登记")
     clerk.locator("#detail-submit").click()
     expect(clerk.locator("#detail-status")).to_have_text("已退回")
-    expect(clerk.locator("#detail-notes")).to_contain_text("该宗地存在权属争议，不予登记")
+    expect(clerk.locator("#detail-notes")).to_have_text("原因：该宗地存在权属争议，不予登记")
     link = clerk.locator("#detail-notices a", has_text="退回件通知书")
     expect(link).to_have_attribute("href", f"/api/v1/cases/{second['id']}/notices/return.pdf")
     clerk.locator("#detail-dialog").screenshot(path=str(artifacts / "e2e-case-life-8-returned.png"))

@@ -80,7 +80,10 @@ export function createCaseDetail(ctx, onChanged) {
     $("detail-why").textContent = why.join("；");
     $("detail-why").dataset.signal = c.signal;
     const notes = [];
-    if (c.closing_reason) notes.push(ctx.fill(t.closing_reason, { reason: c.closing_reason }));
+    if (c.closing_reason) {
+      const label = t["closing_" + c.closing_code] || t.closing_reason; // 办结意见 / 上报 / 退回、作废的原因
+      notes.push(ctx.fill(label, { reason: c.closing_reason }));
+    }
     if (c.materials_missing.length) {
       notes.push(ctx.fill(t.missing_n, { n: c.materials_missing.length, list: c.materials_missing.join("；") }));
     }
