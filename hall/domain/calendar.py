@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from hall.domain.refusal import Refusal
+
 __all__ = [
     "CalendarError",
     "CalendarDay",
@@ -25,8 +27,8 @@ CHINESE_CALENDAR_YEARS = range(2004, 2027)
 _GROWTH_YEARS = 5
 
 
-class CalendarError(ValueError):
-    """A calendar request or arrangement the hall's rules refuse."""
+class CalendarError(Refusal, ValueError):
+    """A calendar request or arrangement the hall's rules refuse (template and values, see Refusal)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import date
 from enum import Enum
 
 from hall.domain.calendar import WorkingCalendar
+from hall.domain.refusal import Refusal
 
 __all__ = [
     "CaseRuleError",
@@ -29,8 +30,8 @@ __all__ = [
 ]
 
 
-class CaseRuleError(ValueError):
-    """A case, clock or catalogue change the hall's rules refuse; the message says why."""
+class CaseRuleError(Refusal, ValueError):
+    """A case, clock or catalogue change the hall's rules refuse; the message (template and values) says why."""
 
 
 # ---------------------------------------------------------------- catalogue limits

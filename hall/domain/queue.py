@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from hall.domain.refusal import Refusal
 
-class QueueError(Exception):
-    """A queue action that the rules do not allow; the message says why."""
+
+class QueueError(Refusal, Exception):
+    """A queue action that the rules do not allow; the message (template and values) says why."""
 
     code = "conflict"
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from hall.domain.refusal import Refusal
 
-class ServiceError(Exception):
-    """A request the hall refuses; `code` names the kind, the message says why."""
+
+class ServiceError(Refusal, Exception):
+    """A request the hall refuses; `code` names the kind, the message (a template and its values) says why.
+
+    ``Conflict("window %(window)s has no ticket called", window=5)``: ``str()`` is the English
+    sentence; the web layer also says it in the caller's language.
+    """
 
     code = "bad_request"
     status = 400

@@ -26,6 +26,7 @@ from hall.domain.cases import (
     SupplementRound,
 )
 from hall.domain.deadlines import Pause, PauseKind, TimeLimits
+from hall.domain.refusal import Refusal
 
 __all__ = ["encode", "decode", "CodecError", "VERSION"]
 
@@ -62,8 +63,8 @@ def _builder(cls):
 _Case, _Step, _Round, _Co, _Closing = (_builder(c) for c in (Case, Step, SupplementRound, CoDepartment, Closing))
 
 
-class CodecError(ValueError):
-    """A stored case record that cannot be read back."""
+class CodecError(Refusal, ValueError):
+    """A stored case record that cannot be read back (template and values, see Refusal)."""
 
 
 def _iso(value: date | datetime | None) -> str | None:
