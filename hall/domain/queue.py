@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from hall.domain.refusal import Refusal
+from hall.domain.refusal import Refusal, Term
 
 
 class QueueError(Refusal, Exception):
@@ -56,7 +56,7 @@ def check_transition(current: TicketStatus | str, target: TicketStatus, action: 
     """Raise QueueError unless a ticket in `current` may move to `target` by `action`."""
     current = TicketStatus(current)
     if target not in TRANSITIONS[current]:
-        raise QueueError(f"cannot {action} a ticket that is {current.value}")
+        raise QueueError("cannot %(action)s a ticket that is %(status)s", action=Term(action, "ticket action"), status=Term(current.value, "ticket status"))
 
 
 @dataclass(frozen=True, order=True)

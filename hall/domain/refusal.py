@@ -11,7 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Refusal"]
+__all__ = ["Refusal", "Term"]
+
+
+class Term(str):
+    """A word of the hall's vocabulary used as a value: ``Term("paused", "window state")``.
+
+    ``str()`` is the English word; the web layer says it in the caller's language, looked
+    up with its context (the same English word can be a ticket status and a case closing).
+    """
+
+    context: str
+
+    def __new__(cls, value: str, context: str) -> Term:
+        term = super().__new__(cls, value)
+        term.context = context
+        return term
+
+    def __getnewargs__(self) -> tuple[str, str]:
+        return str(self), self.context
 
 
 class Refusal:

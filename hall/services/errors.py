@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from hall.domain.refusal import Refusal
 
 
@@ -14,6 +16,11 @@ class ServiceError(Refusal, Exception):
 
     code = "bad_request"
     status = 400
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Self:
+        """A domain rule's refusal (queue, case, calendar) as this service error, same template and values."""
+        return cls(refusal.template, **refusal.params)
 
 
 class NotFound(ServiceError):

@@ -124,9 +124,9 @@ def decode(text: str) -> Case:
         (version, number, case_type, department, received_at, limits, status, clock_base, workflow,
          steps, pauses, rounds, cos, closing, security, decided_on, no_show_on, late, review) = _loads(text)
     except (ValueError, TypeError) as exc:
-        raise CodecError(f"not a stored case record: {exc}") from exc
+        raise CodecError("not a stored case record: %(error)s", error=str(exc)) from exc
     if version != VERSION:
-        raise CodecError(f"unknown case record version {version!r}")
+        raise CodecError("unknown case record version %(version)s", version=repr(version))
     return _Case(
         number,
         _CASE_TYPES[case_type],
