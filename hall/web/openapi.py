@@ -11,7 +11,7 @@ from hall.services.windows import MAX_REASON
 from hall.web.api import ADMIN, ALL_STAFF, DESK_STAFF, DEVICES, FIGURE_STAFF, WINDOW_STAFF
 from hall.web.api_documents import DOCUMENT_STAFF
 
-#: Every error code the API answers with, in `{"error": {"code", "message"}}`.
+#: Every error code the API answers with, in `{"error": {"code", "message", "localized_message"}}`.
 ERROR_CODES = ("bad_request", "validation_error", "unauthorized", "forbidden", "not_found", "method_not_allowed",
                "conflict", "too_large", "internal")
 ERROR_TEXT = {
@@ -85,8 +85,15 @@ def _schemas() -> dict:
     ticket_status = string("waiting → called → serving → finished, or no_show / abandoned.",
                            enum=[s.value for s in TicketStatus])
     return {
-        "Error": obj({"error": obj({"code": string(enum=list(ERROR_CODES)), "message": string("Why, for people.")})},
-                     description="Every 4xx/5xx answer of /api/v1."),
+        "Error": obj({"error": obj({
+            "code": string("What kind of refusal, for programs.", enum=list(ERROR_CODES)),
+            "message": string("Why, for people, in English; its wording is stable.",
+                              examples=["window 5 has no ticket called"]),
+            "localized_message": string(
+                "The same in the caller's language: Chinese (zh_CN) unless the request asks for English with "
+                "`?lang=en` or the `hall_lang` cookie. For showing to people, not for parsing.",
+                examples=["5 号窗口没有已叫的号"]),
+        })}, description="Every 4xx/5xx answer of /api/v1."),
         "Ticket": obj({
             "id": an_id(), "number": string("The number called and printed, e.g. A012.", examples=["A012"]),
             "service_id": an_id(), "priority": boolean("Priority ticket (elderly, disabled, soldiers, late pregnancy)."),

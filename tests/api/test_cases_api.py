@@ -139,7 +139,7 @@ def test_bad_requests_get_a_json_error_and_change_nothing(desk, hall_ctx, who, p
     before = case_counts(hall_ctx)
     response = desk[who].post(path.replace("{id}", str(cid)), payload)
     assert response.status_code == status, response.get_json()
-    assert set(response.get_json()["error"]) == {"code", "message"}
+    assert set(response.get_json()["error"]) == {"code", "message", "localized_message"}
     assert case_counts(hall_ctx) == before
 
 
