@@ -10,6 +10,6 @@ trap 'rm -f "$pot"' EXIT
 .venv/bin/pybabel extract -F hall/babel.cfg --no-location --no-wrap -o "$pot" \
   -k NotFound -k Conflict -k Forbidden -k Invalid -k Unauthorized -k ServiceError \
   -k QueueError -k CaseRuleError -k CalendarError -k CodecError \
-  -k _term:1c,2 -k lazy_pgettext:1c,2 \
+  -k _term:1c,2 \
   hall
 .venv/bin/pybabel update -i "$pot" -d hall/translations -l zh_CN --no-wrap --no-fuzzy-matching --ignore-obsolete

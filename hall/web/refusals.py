@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from flask_babel import gettext, lazy_pgettext, pgettext
+from flask_babel import gettext, pgettext
 
 from hall.domain.refusal import Refusal, Term
 
@@ -115,15 +115,15 @@ TERMS = frozenset((
 
 #: Short names of the HTTP errors Flask answers by itself (unknown path, wrong method, body too large…).
 HTTP_MESSAGES = {
-    400: lazy_pgettext("http", "Bad request"),
-    401: lazy_pgettext("http", "Unauthorized"),
-    403: lazy_pgettext("http", "Forbidden"),
-    404: lazy_pgettext("http", "Not found"),
-    405: lazy_pgettext("http", "Method not allowed"),
-    413: lazy_pgettext("http", "The request is too large"),
-    415: lazy_pgettext("http", "Unsupported media type"),
-    429: lazy_pgettext("http", "Too many requests"),
-    500: lazy_pgettext("http", "Internal error"),
+    400: _term("http", "Bad request"),
+    401: _term("http", "Unauthorized"),
+    403: _term("http", "Forbidden"),
+    404: _term("http", "Not found"),
+    405: _term("http", "Method not allowed"),
+    413: _term("http", "The request is too large"),
+    415: _term("http", "Unsupported media type"),
+    429: _term("http", "Too many requests"),
+    500: _term("http", "Internal error"),
 }
 
 
@@ -152,5 +152,5 @@ def refusal_response(exc):
 
 def http_error_body(status: int, code: str, message: str) -> dict:
     """An HTTP error Flask raised itself, with a short translated name."""
-    localized = HTTP_MESSAGES.get(status)
-    return error_body(code, message, str(localized) if localized is not None else message)
+    known = HTTP_MESSAGES.get(status)
+    return error_body(code, message, pgettext(*known) if known is not None else message)
