@@ -205,7 +205,8 @@ class WorkingCalendar:
         off = d.toordinal() - self._epoch
         if off < 0:
             raise CalendarError(
-                "%(day)s is before the calendar's first year %(first_year)s", day=d.isoformat(), first_year=self._first_year
+                "%(day)s is before the calendar's first year %(first_year)s",
+                day=d.isoformat(), first_year=self._first_year
             )
         if off >= self._span:
             self._grow_to(d.year + _GROWTH_YEARS)

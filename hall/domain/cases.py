@@ -285,7 +285,8 @@ def choose_lead_department(
     role = lead_role(category)
     if role is not None:
         if role not in departments_by_role:
-            raise CaseRuleError("no department is configured as the hall's %(role)s lead", role=Term(role.value, "lead role"))
+            raise CaseRuleError("no department is configured as the hall's %(role)s lead",
+                                role=Term(role.value, "lead role"))
         return departments_by_role[role]
     if named_by_centre:
         return named_by_centre
@@ -318,7 +319,8 @@ def _require_in_progress(case: Case, doing: str) -> None:
     _require_open(case, doing)
     if case.status is CaseStatus.AWAITING_MATERIALS:
         raise CaseRuleError(
-            "case %(case)s is waiting for missing materials; it cannot be %(doing)s", case=case.number, doing=Term(doing, "case action"),
+            "case %(case)s is waiting for missing materials; it cannot be %(doing)s",
+            case=case.number, doing=Term(doing, "case action"),
         )
 
 
@@ -337,7 +339,8 @@ def _end_current(case: Case, at: datetime, handler: str, action: StepAction, opi
     if at < step.started_at:
         raise CaseRuleError(
             "the %(step)s step cannot end (%(at)s) before it started "
-            "(%(started_at)s)", step=Term(step.name.value, "case step"), at=at.isoformat(), started_at=step.started_at.isoformat(),
+            "(%(started_at)s)",
+            step=Term(step.name.value, "case step"), at=at.isoformat(), started_at=step.started_at.isoformat(),
         )
     ended = replace(step, handler=handler, ended_at=at, action=action, opinion=opinion)
     return replace(case, steps=(*case.steps[:-1], ended))
@@ -393,7 +396,8 @@ def open_case(
         raise CaseRuleError("a workflow runs in order from accept to finish, each step once")
     if case_type in _PROMISE_TYPES and limits.promised_days < 1:
         raise CaseRuleError(
-            "a %(case_type)s case needs a promised limit of at least one working day", case_type=Term(case_type.value, "case type"),
+            "a %(case_type)s case needs a promised limit of at least one working day",
+            case_type=Term(case_type.value, "case type"),
         )
     case = Case(
         number=number,
@@ -480,7 +484,8 @@ def complete_materials(
         raise CaseRuleError("materials cannot be completed before they were asked for")
     if proceed_as in _PROMISE_TYPES and case.limits.promised_days < 1:
         raise CaseRuleError(
-            "a %(case_type)s case needs a promised limit of at least one working day", case_type=Term(proceed_as.value, "case type"),
+            "a %(case_type)s case needs a promised limit of at least one working day",
+            case_type=Term(proceed_as.value, "case type"),
         )
     case = replace(
         case,
@@ -664,7 +669,8 @@ def _check_new_pause(case: Case, calendar: WorkingCalendar, pause: Pause) -> Dea
         assert other.end is not None
         if pause.start <= other.end and (pause.end is None or other.start <= pause.end):
             raise CaseRuleError(
-                "the pause overlaps the %(kind)s pause from %(start)s", kind=Term(other.kind.value, "pause kind"), start=other.start.isoformat(),
+                "the pause overlaps the %(kind)s pause from %(start)s",
+                kind=Term(other.kind.value, "pause kind"), start=other.start.isoformat(),
             )
     deadline = compute_deadline(calendar, case.clock_base, case.deadline_days, case.pauses)
     return deadline

@@ -88,7 +88,8 @@ def validate_catalogue_limits(
         statutory_days = default.days
     if statutory_days is not None:
         if statutory_days <= 0:
-            raise CaseRuleError("a statutory limit must be positive (%(statutory_days)s)", statutory_days=statutory_days)
+            raise CaseRuleError("a statutory limit must be positive (%(statutory_days)s)",
+                                statutory_days=statutory_days)
         if promised_days >= statutory_days:
             raise CaseRuleError(
                 "the promised limit (%(promised_days)s working days) must be shorter than the "

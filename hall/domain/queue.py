@@ -56,7 +56,8 @@ def check_transition(current: TicketStatus | str, target: TicketStatus, action: 
     """Raise QueueError unless a ticket in `current` may move to `target` by `action`."""
     current = TicketStatus(current)
     if target not in TRANSITIONS[current]:
-        raise QueueError("cannot %(action)s a ticket that is %(status)s", action=Term(action, "ticket action"), status=Term(current.value, "ticket status"))
+        raise QueueError("cannot %(action)s a ticket that is %(status)s",
+                         action=Term(action, "ticket action"), status=Term(current.value, "ticket status"))
 
 
 @dataclass(frozen=True, order=True)

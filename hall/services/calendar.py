@@ -84,7 +84,8 @@ def _within_reach(calendar: WorkingCalendar, day: date, today: date, what: str) 
         raise Invalid("%(what)s %(day)s is before %(first_year)s, the calendar's first year",
                       what=what, day=day.isoformat(), first_year=calendar.first_year)
     if day.year > today.year + YEARS_AHEAD:
-        raise Invalid("%(what)s %(day)s is more than %(years)s years ahead", what=what, day=day.isoformat(), years=YEARS_AHEAD)
+        raise Invalid("%(what)s %(day)s is more than %(years)s years ahead",
+                      what=what, day=day.isoformat(), years=YEARS_AHEAD)
 
 
 def parse_day(value: object, what: str) -> date:
@@ -96,7 +97,8 @@ def parse_day(value: object, what: str) -> date:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid("%(what)s must be a date written YYYY-MM-DD, not %(value)s", what=what, value=repr(value)) from None
+        raise Invalid("%(what)s must be a date written YYYY-MM-DD, not %(value)s",
+                      what=what, value=repr(value)) from None
 
 
 def working_days(ctx: HallContext, first: date, last: date) -> dict:

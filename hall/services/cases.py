@@ -62,7 +62,8 @@ def _int_id(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid("%(what)s must be an integer", what=what)
     if not 0 < value <= MAX_ID:
-        raise NotFound("no %(thing)s with id %(id)s", thing=Term(what.removesuffix("_id").replace("_", " "), "thing"), id=value)
+        raise NotFound("no %(thing)s with id %(id)s",
+                       thing=Term(what.removesuffix("_id").replace("_", " "), "thing"), id=value)
     return value
 
 
@@ -461,7 +462,8 @@ def record_step(ctx: HallContext, actor: Actor, case_id: int, *, action, opinion
         current = rules.current_step(case)
         if step is not None and (current is None or current.name.value != step):
             if current is None:
-                raise Conflict("case %(case)s is at no step, not %(step)s", case=case.number, step=Term(step, "case step"))
+                raise Conflict("case %(case)s is at no step, not %(step)s",
+                               case=case.number, step=Term(step, "case step"))
             raise Conflict("case %(case)s is at the %(at)s step, not %(step)s",
                            case=case.number, at=Term(current.name.value, "case step"), step=Term(step, "case step"))
         _require_approver(actor, case)

@@ -124,7 +124,8 @@ def close_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         if window.current_ticket_id:
             ticket = s.get(Ticket, window.current_ticket_id)
             if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
-                raise Conflict("finish, transfer or mark no-show %(ticket)s before closing the window", ticket=ticket.number)
+                raise Conflict("finish, transfer or mark no-show %(ticket)s before closing the window",
+                               ticket=ticket.number)
         window.state, window.clerk_id, window.pause_reason, window.current_ticket_id = \
             WindowState.CLOSED, None, None, None
         uow.record("window.closed", {"window_id": window.id})
@@ -157,7 +158,8 @@ def resume_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         s = uow.session
         window = _held(s, actor, window_id)
         if window.state != WindowState.PAUSED:
-            raise Conflict("window %(window)s is %(state)s, not paused", window=window.number, state=Term(window.state, "window state"))
+            raise Conflict("window %(window)s is %(state)s, not paused",
+                           window=window.number, state=Term(window.state, "window state"))
         window.state, window.pause_reason = WindowState.OPEN, None
         uow.record("window.resumed", {"window_id": window.id})
         uow.commit()
