@@ -40,7 +40,7 @@ def open_case(actor):
 def list_cases(actor):
     """Cases by status, window and warning, most urgent first, a page at a time."""
     args = request.args
-    unknown = set(args) - {"status", "window", "warning", "limit", "offset"}
+    unknown = set(args) - {"status", "window", "warning", "limit", "offset", "lang"}
     if unknown:
         raise Invalid("unknown parameter(s): %(unknown)s", unknown=", ".join(sorted(unknown)))
     numbers = {}

@@ -116,3 +116,10 @@ def test_a_forbidden_role_is_named_in_chinese(as_staff, ids):
     message, chinese = refusal(response, 403)
     assert message == "a duty_officer may not do this"
     assert chinese == "值班人员无权执行此操作"
+
+
+def test_lang_is_a_parameter_of_every_operation(as_staff):
+    """The pages add ?lang= to every API call; a read that checks its parameters accepts it."""
+    clerk = as_staff("clerk01")
+    assert clerk.get("/cases?status=open&lang=en").status_code == 200
+    assert refusal(clerk.get("/cases?colour=red&lang=en"), 422)[1] == "unknown parameter(s): colour"
