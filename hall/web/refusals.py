@@ -7,12 +7,15 @@ are listed here so that `pybabel extract` finds them and the unit tests can chec
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import jsonify
 from flask_babel import gettext, pgettext
 
 from hall.domain.refusal import Refusal, Term
+
+log = logging.getLogger(__name__)
 
 
 def _term(context: str, word: str) -> tuple[str, str]:
@@ -135,9 +138,17 @@ def localized_value(value: Any) -> Any:
 
 
 def localized_message(refusal: Refusal) -> str:
-    """The refusal in the request's language (Flask-Babel's locale: ?lang=, the cookie, else Chinese)."""
+    """The refusal in the request's language (Flask-Babel's locale: ?lang=, the cookie, else Chinese).
+
+    A translation whose placeholders do not fit (the unit tests keep that from happening) falls
+    back to the English sentence rather than turning a refusal into a 500.
+    """
     params = {name: localized_value(v) for name, v in refusal.params.items()}
-    return gettext(refusal.template, **params)
+    try:
+        return gettext(refusal.template, **params)
+    except (KeyError, ValueError, TypeError):
+        log.exception("the translation of %r does not fit its values", refusal.template)
+        return str(refusal)
 
 
 def error_body(code: str, message: str, localized: str) -> dict:

@@ -250,3 +250,13 @@ def test_the_catalogue_script_extracts_every_error_class():
     keywords = set(re.findall(r"-k (\w+)", script))
     assert ERROR_CLASSES - keywords == set(), "add the error class as a -k keyword to scripts/catalogue.sh"
     assert "_term" in keywords
+
+
+def test_a_translation_that_does_not_fit_falls_back_to_english(monkeypatch):
+    """A refusal must stay a refusal: a broken translation gives the English sentence, not a 500."""
+    from hall.services.errors import Conflict
+    from hall.web import refusals
+
+    monkeypatch.setattr(refusals, "gettext", lambda template, **values: "%(other)s" % values)
+    exc = Conflict("window %(window)s has no ticket called", window=5)
+    assert refusals.localized_message(exc) == "window 5 has no ticket called"
