@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from hall.domain.refusal import Refusal
+
 __all__ = [
     "CalendarError",
     "CalendarDay",
@@ -25,8 +27,8 @@ CHINESE_CALENDAR_YEARS = range(2004, 2027)
 _GROWTH_YEARS = 5
 
 
-class CalendarError(ValueError):
-    """A calendar request or arrangement the hall's rules refuse."""
+class CalendarError(Refusal, ValueError):
+    """A calendar request or arrangement the hall's rules refuse (template and values, see Refusal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +46,17 @@ class YearArrangement:
         for d in self.holidays | self.makeup_workdays:
             if d.year != self.year:
                 raise CalendarError(
-                    f"{d.isoformat()} does not belong to the {self.year} arrangement"
+                    "%(day)s does not belong to the %(year)s arrangement", day=d.isoformat(), year=self.year
                 )
         both = self.holidays & self.makeup_workdays
         if both:
             days = ", ".join(sorted(d.isoformat() for d in both))
-            raise CalendarError(f"{days} cannot be both a holiday and a make-up working day")
+            raise CalendarError("%(days)s cannot be both a holiday and a make-up working day", days=days)
         weekdays = [d for d in self.makeup_workdays if d.weekday() < 5]
         if weekdays:
             days = ", ".join(sorted(d.isoformat() for d in weekdays))
             raise CalendarError(
-                f"make-up working days must fall on a weekend; {days} is already a working weekday"
+                "make-up working days must fall on a weekend; %(days)s is already a working weekday", days=days
             )
 
 
@@ -113,7 +115,7 @@ class WorkingCalendar:
         by_year: dict[int, YearArrangement] = {}
         for arrangement in arrangements:
             if arrangement.year in by_year:
-                raise CalendarError(f"the arrangement for {arrangement.year} was given twice")
+                raise CalendarError("the arrangement for %(year)s was given twice", year=arrangement.year)
             by_year[arrangement.year] = arrangement
         self._arrangements = by_year
         loaded = sorted(by_year)
@@ -122,7 +124,8 @@ class WorkingCalendar:
                 raise CalendarError("a calendar with no arrangement loaded needs its first_year")
             first_year = loaded[0]
         if loaded and loaded[0] < first_year:
-            raise CalendarError(f"first_year {first_year} is after the loaded year {loaded[0]}")
+            raise CalendarError("first_year %(first_year)s is after the loaded year %(loaded)s",
+                                first_year=first_year, loaded=loaded[0])
         top = max([first_year, *loaded]) + _GROWTH_YEARS
         if last_year is not None:
             top = max(top, last_year)
@@ -202,7 +205,8 @@ class WorkingCalendar:
         off = d.toordinal() - self._epoch
         if off < 0:
             raise CalendarError(
-                f"{d.isoformat()} is before the calendar's first year {self._first_year}"
+                "%(day)s is before the calendar's first year %(first_year)s",
+                day=d.isoformat(), first_year=self._first_year
             )
         if off >= self._span:
             self._grow_to(d.year + _GROWTH_YEARS)
@@ -219,7 +223,7 @@ class WorkingCalendar:
     def date_of_index(self, k: int) -> date:
         """The k-th working day (1-based) counted from the calendar's first day (fast path)."""
         if k < 1:
-            raise CalendarError(f"no working day {k} before the calendar's first year")
+            raise CalendarError("no working day %(count)s before the calendar's first year", count=k)
         while k > len(self._work_offsets):
             self._grow_to(self._last_year + _GROWTH_YEARS)
         return date.fromordinal(self._epoch + self._work_offsets[k - 1])
@@ -274,8 +278,8 @@ def arrangements_from_chinese_calendar(years: Iterable[int]) -> list[YearArrange
     if outside:
         listed = ", ".join(str(y) for y in outside)
         raise CalendarError(
-            f"chinese_calendar has no official arrangement for {listed}; "
-            "load those years from the State Council notice"
+            "chinese_calendar has no official arrangement for %(listed)s; "
+            "load those years from the State Council notice", listed=listed
         )
     holidays: dict[int, set[date]] = {y: set() for y in wanted}
     makeup: dict[int, set[date]] = {y: set() for y in wanted}

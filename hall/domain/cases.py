@@ -21,6 +21,7 @@ from hall.domain.deadlines import (
     compute_deadline,
     joint_opinion_due,
 )
+from hall.domain.refusal import Term
 
 __all__ = [
     "CaseType",
@@ -284,7 +285,8 @@ def choose_lead_department(
     role = lead_role(category)
     if role is not None:
         if role not in departments_by_role:
-            raise CaseRuleError(f"no department is configured as the hall's {role.value} lead")
+            raise CaseRuleError("no department is configured as the hall's %(role)s lead",
+                                role=Term(role.value, "lead role"))
         return departments_by_role[role]
     if named_by_centre:
         return named_by_centre
@@ -299,7 +301,7 @@ def choose_lead_department(
 def _require_text(value: str, what: str) -> str:
     """Refuse an empty written text (reason, opinion, handler)."""
     if not value or not value.strip():
-        raise CaseRuleError(f"{what} is required")
+        raise CaseRuleError("%(what)s is required", what=Term(what, "case field"))
     return value
 
 
@@ -307,7 +309,8 @@ def _require_open(case: Case, doing: str) -> None:
     """Refuse acting on a closed case."""
     if case.closing is not None:
         raise CaseRuleError(
-            f"case {case.number} is closed ({case.closing.code.value}); it cannot be {doing}"
+            "case %(case)s is closed (%(closing)s); it cannot be %(doing)s",
+            case=case.number, closing=Term(case.closing.code.value, "case closing"), doing=Term(doing, "case action"),
         )
 
 
@@ -316,7 +319,8 @@ def _require_in_progress(case: Case, doing: str) -> None:
     _require_open(case, doing)
     if case.status is CaseStatus.AWAITING_MATERIALS:
         raise CaseRuleError(
-            f"case {case.number} is waiting for missing materials; it cannot be {doing}"
+            "case %(case)s is waiting for missing materials; it cannot be %(doing)s",
+            case=case.number, doing=Term(doing, "case action"),
         )
 
 
@@ -331,11 +335,12 @@ def _end_current(case: Case, at: datetime, handler: str, action: StepAction, opi
     """End the step in progress with the given action."""
     step = current_step(case)
     if step is None:
-        raise CaseRuleError(f"case {case.number} has no step in progress")
+        raise CaseRuleError("case %(case)s has no step in progress", case=case.number)
     if at < step.started_at:
         raise CaseRuleError(
-            f"the {step.name.value} step cannot end ({at.isoformat()}) before it started "
-            f"({step.started_at.isoformat()})"
+            "the %(step)s step cannot end (%(at)s) before it started "
+            "(%(started_at)s)",
+            step=Term(step.name.value, "case step"), at=at.isoformat(), started_at=step.started_at.isoformat(),
         )
     ended = replace(step, handler=handler, ended_at=at, action=action, opinion=opinion)
     return replace(case, steps=(*case.steps[:-1], ended))
@@ -391,7 +396,8 @@ def open_case(
         raise CaseRuleError("a workflow runs in order from accept to finish, each step once")
     if case_type in _PROMISE_TYPES and limits.promised_days < 1:
         raise CaseRuleError(
-            f"a {case_type.value} case needs a promised limit of at least one working day"
+            "a %(case_type)s case needs a promised limit of at least one working day",
+            case_type=Term(case_type.value, "case type"),
         )
     case = Case(
         number=number,
@@ -439,7 +445,7 @@ def request_supplement(case: Case, on: date, missing: Iterable[str]) -> Case:
     _require_open(case, "asked for materials")
     if case.status is not CaseStatus.AWAITING_MATERIALS:
         raise CaseRuleError(
-            f"case {case.number} has been accepted; materials are asked for before acceptance"
+            "case %(case)s has been accepted; materials are asked for before acceptance", case=case.number,
         )
     missing_set = frozenset(m for m in missing if m.strip())
     if not missing_set:
@@ -466,11 +472,11 @@ def complete_materials(
     """补齐材料: the clock starts the day after; the case proceeds as immediate, reply, promised or joint."""
     _require_open(case, "completed")
     if case.status is not CaseStatus.AWAITING_MATERIALS:
-        raise CaseRuleError(f"case {case.number} is not waiting for materials")
+        raise CaseRuleError("case %(case)s is not waiting for materials", case=case.number)
     if proceed_as not in _AFTER_SUPPLEMENT:
         raise CaseRuleError(
             "after its materials are complete a case proceeds as immediate, returned/reply, "
-            f"promised or joint, not {proceed_as.value}"
+            "promised or joint, not %(case_type)s", case_type=Term(proceed_as.value, "case type"),
         )
     _require_text(handler, "the accepting clerk")
     last = case.supplement_rounds[-1]
@@ -478,7 +484,8 @@ def complete_materials(
         raise CaseRuleError("materials cannot be completed before they were asked for")
     if proceed_as in _PROMISE_TYPES and case.limits.promised_days < 1:
         raise CaseRuleError(
-            f"a {proceed_as.value} case needs a promised limit of at least one working day"
+            "a %(case_type)s case needs a promised limit of at least one working day",
+            case_type=Term(proceed_as.value, "case type"),
         )
     case = replace(
         case,
@@ -500,7 +507,7 @@ def reject_for_supplement_timeout(case: Case, at: datetime, handler: str, reason
     """补正超期: close a case whose materials never came, with a written reason."""
     _require_open(case, "rejected for missing materials")
     if case.status is not CaseStatus.AWAITING_MATERIALS:
-        raise CaseRuleError(f"case {case.number} is not waiting for materials")
+        raise CaseRuleError("case %(case)s is not waiting for materials", case=case.number)
     _require_text(reason, "the written reason")
     return _close(case, ClosingCode.SUPPLEMENT_TIMEOUT, at, handler, reason)
 
@@ -535,13 +542,13 @@ def record_step(
     _require_text(handler, "the step's handler")
     step = current_step(case)
     if step is None:
-        raise CaseRuleError(f"case {case.number} has no step in progress")
+        raise CaseRuleError("case %(case)s has no step in progress", case=case.number)
     if (
         case.case_type is CaseType.REPORT_UP
         and step.name is StepName.FINISH
         and action is StepAction.PASS
     ):
-        raise CaseRuleError(f"report-up case {case.number} closes by being forwarded up")
+        raise CaseRuleError("report-up case %(case)s closes by being forwarded up", case=case.number)
     position = case.workflow.index(step.name)
     if action is StepAction.PASS:
         if step.name is StepName.FINISH:
@@ -584,9 +591,10 @@ def hand_over(
     _require_in_progress(case, "handed over")
     step = current_step(case)
     if step is None:
-        raise CaseRuleError(f"case {case.number} has no step in progress")
+        raise CaseRuleError("case %(case)s has no step in progress", case=case.number)
     if to_department == step.department:
-        raise CaseRuleError(f"the {step.name.value} step is already with {to_department}")
+        raise CaseRuleError("the %(step)s step is already with %(department)s",
+                            step=Term(step.name.value, "case step"), department=to_department)
     return record_step(
         case,
         at,
@@ -616,7 +624,8 @@ def forward_up(case: Case, at: datetime, handler: str, authority: str) -> Case:
     """上报: a report-up case is forwarded to the higher authority, which the window then tracks."""
     _require_in_progress(case, "forwarded up")
     if case.case_type is not CaseType.REPORT_UP:
-        raise CaseRuleError(f"only report-up cases are forwarded up, not {case.case_type.value}")
+        raise CaseRuleError("only report-up cases are forwarded up, not %(case_type)s",
+                            case_type=Term(case.case_type.value, "case type"))
     _require_text(authority, "the higher authority")
     return _close(case, ClosingCode.FORWARDED, at, handler, f"forwarded to {authority}")
 
@@ -648,7 +657,7 @@ def _check_new_pause(case: Case, calendar: WorkingCalendar, pause: Pause) -> Dea
     if case.case_type is CaseType.IMMEDIATE:
         raise CaseRuleError("an immediate case is finished on the spot; its clock is not paused")
     if case.is_paused:
-        raise CaseRuleError(f"case {case.number} is already paused; end that pause first")
+        raise CaseRuleError("case %(case)s is already paused; end that pause first", case=case.number)
     if case.case_type is CaseType.PROMISED and pause.kind is PauseKind.SITE_CHECK:
         raise CaseRuleError(
             "a promised case's site check is made within the promise (办件管理办法 二(二)3)"
@@ -660,7 +669,8 @@ def _check_new_pause(case: Case, calendar: WorkingCalendar, pause: Pause) -> Dea
         assert other.end is not None
         if pause.start <= other.end and (pause.end is None or other.start <= pause.end):
             raise CaseRuleError(
-                f"the pause overlaps the {other.kind.value} pause from {other.start.isoformat()}"
+                "the pause overlaps the %(kind)s pause from %(start)s",
+                kind=Term(other.kind.value, "pause kind"), start=other.start.isoformat(),
             )
     deadline = compute_deadline(calendar, case.clock_base, case.deadline_days, case.pauses)
     return deadline
@@ -673,8 +683,8 @@ def add_pause(case: Case, calendar: WorkingCalendar, pause: Pause) -> Case:
     deadline = _check_new_pause(case, calendar, pause)
     if pause.start > deadline.date:
         raise CaseRuleError(
-            f"the deadline passed on {deadline.date.isoformat()}; a special procedure "
-            "started afterwards cannot stop the clock"
+            "the deadline passed on %(date)s; a special procedure "
+            "started afterwards cannot stop the clock", date=deadline.date.isoformat(),
         )
     return replace(case, pauses=(*case.pauses, pause))
 
@@ -684,7 +694,7 @@ def end_pause(case: Case, end: date) -> Case:
     _require_in_progress(case, "resumed")
     running = [i for i, p in enumerate(case.pauses) if p.end is None]
     if not running:
-        raise CaseRuleError(f"case {case.number} is not paused")
+        raise CaseRuleError("case %(case)s is not paused", case=case.number)
     i = running[0]
     ended = replace(case.pauses[i], end=end)  # validates end ≥ start
     return replace(case, pauses=(*case.pauses[:i], ended, *case.pauses[i + 1 :]))
@@ -716,8 +726,8 @@ def request_extension(
     )
     if used > case.limits.extension_days:
         raise CaseRuleError(
-            f"extensions would total {used} working days; at most "
-            f"{case.limits.extension_days} are allowed"
+            "extensions would total %(used)s working days; at most "
+            "%(extension_days)s are allowed", used=used, extension_days=case.limits.extension_days,
         )
     return replace(case, pauses=(*case.pauses, pause))
 
@@ -738,7 +748,7 @@ def notify_co_departments(case: Case, on: date) -> Case:
     """联办件通知书: the centre notifies the co-departments not yet notified."""
     _require_in_progress(case, "sent joint notices")
     if case.case_type is not CaseType.JOINT:
-        raise CaseRuleError(f"case {case.number} is not a joint case")
+        raise CaseRuleError("case %(case)s is not a joint case", case=case.number)
     if on < case.received_at.date():
         raise CaseRuleError("a joint notice cannot predate the application")
     return replace(
@@ -754,9 +764,10 @@ def _co(case: Case, department: str) -> int:
     for i, c in enumerate(case.co_departments):
         if c.department == department:
             if c.notified_on is None:
-                raise CaseRuleError(f"{department} has not been sent the joint notice")
+                raise CaseRuleError("%(department)s has not been sent the joint notice", department=department)
             return i
-    raise CaseRuleError(f"{department} is not a co-department of case {case.number}")
+    raise CaseRuleError("%(department)s is not a co-department of case %(case)s",
+                        department=department, case=case.number)
 
 
 def record_opinion(case: Case, department: str, on: date, consent: bool, opinion: str) -> Case:
@@ -765,7 +776,7 @@ def record_opinion(case: Case, department: str, on: date, consent: bool, opinion
     i = _co(case, department)
     co = case.co_departments[i]
     if co.opinion_on is not None:
-        raise CaseRuleError(f"{department} has already given its opinion")
+        raise CaseRuleError("%(department)s has already given its opinion", department=department)
     assert co.notified_on is not None
     if on < co.notified_on:
         raise CaseRuleError("an opinion cannot predate the joint notice")
@@ -780,7 +791,7 @@ def record_joint_meeting(case: Case, held_on: date, present: Iterable[str]) -> C
     """联审会: co-departments absent from the joint meeting are deemed to consent."""
     _require_in_progress(case, "given a joint meeting")
     if case.case_type is not CaseType.JOINT:
-        raise CaseRuleError(f"case {case.number} is not a joint case")
+        raise CaseRuleError("case %(case)s is not a joint case", case=case.number)
     there = set(present)
     updated = []
     for co in case.co_departments:
@@ -812,9 +823,9 @@ def late_co_departments(case: Case, calendar: WorkingCalendar, today: date) -> t
 def review_return(case: Case, decided_on: date, upheld: bool, reviewer: str, opinion: str) -> Case:
     """复核: the business office upholds or overturns a returned case's refusal."""
     if case.closing is None or case.closing.code is not ClosingCode.RETURNED:
-        raise CaseRuleError(f"only a returned case can be reviewed; case {case.number} is not one")
+        raise CaseRuleError("only a returned case can be reviewed; case %(case)s is not one", case=case.number)
     if case.return_review is not None:
-        raise CaseRuleError(f"case {case.number} has already been reviewed")
+        raise CaseRuleError("case %(case)s has already been reviewed", case=case.number)
     if decided_on < case.closing.at.date():
         raise CaseRuleError("a review cannot predate the return")
     _require_text(reviewer, "the reviewer")

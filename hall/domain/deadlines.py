@@ -8,6 +8,7 @@ from datetime import date
 from enum import Enum
 
 from hall.domain.calendar import WorkingCalendar
+from hall.domain.refusal import Refusal
 
 __all__ = [
     "CaseRuleError",
@@ -29,8 +30,8 @@ __all__ = [
 ]
 
 
-class CaseRuleError(ValueError):
-    """A case, clock or catalogue change the hall's rules refuse; the message says why."""
+class CaseRuleError(Refusal, ValueError):
+    """A case, clock or catalogue change the hall's rules refuse; the message (template and values) says why."""
 
 
 # ---------------------------------------------------------------- catalogue limits
@@ -81,17 +82,19 @@ def validate_catalogue_limits(
     items with no statutory limit take any reasonable promise.
     """
     if promised_days < 0:
-        raise CaseRuleError(f"a promised limit cannot be negative ({promised_days})")
+        raise CaseRuleError("a promised limit cannot be negative (%(promised_days)s)", promised_days=promised_days)
     default = JOINT_STATUTORY_DEFAULT if joint else STATUTORY_DEFAULT
     if statutory_days is None and item_class is ItemClass.LICENCE:
         statutory_days = default.days
     if statutory_days is not None:
         if statutory_days <= 0:
-            raise CaseRuleError(f"a statutory limit must be positive ({statutory_days})")
+            raise CaseRuleError("a statutory limit must be positive (%(statutory_days)s)",
+                                statutory_days=statutory_days)
         if promised_days >= statutory_days:
             raise CaseRuleError(
-                f"the promised limit ({promised_days} working days) must be shorter than the "
-                f"statutory limit ({statutory_days} working days) (限时办结制度 第五条)"
+                "the promised limit (%(promised_days)s working days) must be shorter than the "
+                "statutory limit (%(statutory_days)s working days) (限时办结制度 第五条)",
+                promised_days=promised_days, statutory_days=statutory_days,
             )
     return TimeLimits(promised_days, statutory_days, default.extension_days)
 
@@ -121,8 +124,8 @@ class Pause:
         """Refuse a pause that ends before it starts, has no reason, or an unapproved extension."""
         if self.end is not None and self.end < self.start:
             raise CaseRuleError(
-                f"a pause cannot end ({self.end.isoformat()}) before it starts "
-                f"({self.start.isoformat()})"
+                "a pause cannot end (%(end)s) before it starts "
+                "(%(start)s)", end=self.end.isoformat(), start=self.start.isoformat(),
             )
         if not self.reason.strip():
             raise CaseRuleError("a pause needs a written reason")
@@ -193,7 +196,7 @@ def deadline_index(
 ) -> int:
     """The deadline as a working-day index of ``calendar`` (fast path; ``days`` ≥ 1)."""
     if days < 1:
-        raise CaseRuleError(f"a time-limited clock needs at least one working day ({days})")
+        raise CaseRuleError("a time-limited clock needs at least one working day (%(days)s)", days=days)
     base_index = calendar.day_index(base)
     target = base_index + days
     for first, last in _pause_ranges(calendar, base_index, pauses, as_of):

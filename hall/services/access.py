@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hall.domain.refusal import Term
 from hall.services.actors import DEVICE_KINDS, STAFF_ROLES, Actor
 from hall.services.context import HallContext
 from hall.services.errors import Invalid, NotFound
@@ -35,18 +36,18 @@ def add_user(ctx: HallContext, actor: Actor, username: str, role: str, password:
              badge: str = "", title: str = "", department_code: str | None = None) -> dict:
     """Create or update a staff account (the password is stored hashed)."""
     if role not in STAFF_ROLES:
-        raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}")
+        raise Invalid("role must be one of %(roles)s", roles=", ".join(STAFF_ROLES))
     if not username or not username.isascii() or len(username) > 64:
         raise Invalid("the username must be 1 to 64 ASCII characters")
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"the password must have at least {MIN_PASSWORD} characters")
+        raise Invalid("the password must have at least %(count)s characters", count=MIN_PASSWORD)
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         department_id = None
         if department_code:
             department = s.execute(select(Department).where(Department.code == department_code)).scalar_one_or_none()
             if department is None:
-                raise NotFound(f"no department {department_code}")
+                raise NotFound("no department %(code)s", code=department_code)
             department_id = department.id
         staff = s.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
         if staff is None:
@@ -89,7 +90,7 @@ def device_token(ctx: HallContext, actor: Actor, device_id: str, kind: str, *, n
     A kiosk prints on the printer named `printer` (its own id by default; "" for none).
     """
     if kind not in DEVICE_KINDS:
-        raise Invalid(f"kind must be one of {', '.join(DEVICE_KINDS)}")
+        raise Invalid("kind must be one of %(kinds)s", kinds=", ".join(DEVICE_KINDS))
     if not device_id or not device_id.isascii() or len(device_id) > 64 or not device_id.replace("-", "").isalnum():
         raise Invalid("a device id is 1 to 64 letters, digits or dashes")
     token = secrets.token_urlsafe(32)
@@ -103,7 +104,8 @@ def device_token(ctx: HallContext, actor: Actor, device_id: str, kind: str, *, n
             s.add(device)
             s.flush()
         elif device.kind != kind:
-            raise Invalid(f"device {device_id} is a {device.kind}, not a {kind}")
+            raise Invalid("device %(device)s is a %(kind)s, not a %(wanted)s",
+                          device=device_id, kind=Term(device.kind, "device kind"), wanted=Term(kind, "device kind"))
         elif printer is not None:
             device.printer = printer or None
         s.add(AccessToken(token_hash=token_hash(token), device_id=device_id, created_at=uow.now))

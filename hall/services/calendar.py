@@ -81,29 +81,32 @@ YEARS_AHEAD = 5
 def _within_reach(calendar: WorkingCalendar, day: date, today: date, what: str) -> None:
     """Refuse dates the calendar cannot answer for, or so far ahead that no arrangement can exist."""
     if day.year < calendar.first_year:
-        raise Invalid(f"{what} {day.isoformat()} is before {calendar.first_year}, the calendar's first year")
+        raise Invalid("%(what)s %(day)s is before %(first_year)s, the calendar's first year",
+                      what=what, day=day.isoformat(), first_year=calendar.first_year)
     if day.year > today.year + YEARS_AHEAD:
-        raise Invalid(f"{what} {day.isoformat()} is more than {YEARS_AHEAD} years ahead")
+        raise Invalid("%(what)s %(day)s is more than %(years)s years ahead",
+                      what=what, day=day.isoformat(), years=YEARS_AHEAD)
 
 
 def parse_day(value: object, what: str) -> date:
     """A YYYY-MM-DD date from a request, or a clear 422."""
     if not isinstance(value, str):
-        raise Invalid(f"{what} must be a date written YYYY-MM-DD")
+        raise Invalid("%(what)s must be a date written YYYY-MM-DD", what=what)
     try:
         if len(value) != 10:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"{what} must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise Invalid("%(what)s must be a date written YYYY-MM-DD, not %(value)s",
+                      what=what, value=repr(value)) from None
 
 
 def working_days(ctx: HallContext, first: date, last: date) -> dict:
     """工作日: the working days from `first` to `last` (both included), their count, and whether provisional."""
     if last < first:
-        raise Invalid(f"to ({last.isoformat()}) is before from ({first.isoformat()})")
+        raise Invalid("to (%(last)s) is before from (%(first)s)", last=last.isoformat(), first=first.isoformat())
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise Invalid(f"a range may span at most {MAX_RANGE_DAYS} days; ask for shorter ranges")
+        raise Invalid("a range may span at most %(days)s days; ask for shorter ranges", days=MAX_RANGE_DAYS)
     with ctx.read() as s:
         calendar = current_calendar(s)
         today = hall_today(ctx, s)
@@ -123,7 +126,7 @@ def deadline(ctx: HallContext, received: date, days: int) -> dict:
     marked provisional, and raises an alarm asking the admin to load that year (once a day).
     """
     if not 0 <= days <= MAX_DEADLINE_DAYS:
-        raise Invalid(f"days must be a whole number from 0 to {MAX_DEADLINE_DAYS}")
+        raise Invalid("days must be a whole number from 0 to %(max)s", max=MAX_DEADLINE_DAYS)
     with ctx.read() as s:
         calendar = current_calendar(s)
         today = hall_today(ctx, s)
@@ -184,7 +187,7 @@ def raise_calendar_alarms(uow, years: Iterable[int], today: date) -> list[int]:
 def _dates(value: object, what: str) -> list[date]:
     """A list of YYYY-MM-DD dates from a request body."""
     if not isinstance(value, list):
-        raise Invalid(f"{what} must be a list of dates written YYYY-MM-DD")
+        raise Invalid("%(what)s must be a list of dates written YYYY-MM-DD", what=what)
     return [parse_day(v, f"each of {what}") for v in value]
 
 
@@ -200,7 +203,7 @@ def load_year(ctx: HallContext, actor: Actor, year: int, holidays: object, makeu
         arrangement = YearArrangement(year, frozenset(_dates(holidays, "holidays")),
                                       frozenset(_dates(makeup_workdays, "makeup_workdays")))
     except CalendarError as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid.of(exc) from None
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         today = hall_today(ctx, s, uow.now)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hall.documents.notices import KINDS, render_notice
 from hall.domain.deadlines import joint_opinion_due
+from hall.domain.refusal import Term
 from hall.services import cases
 from hall.services.actors import Actor
 from hall.services.calendar import current_calendar
@@ -43,10 +44,10 @@ def _local(iso: str, tz) -> datetime:
 def notice_data(ctx: HallContext, actor: Actor, case_id: int, kind: str) -> dict:
     """The plain dict `render_notice` lays out, built from the case as this member of staff may see it."""
     if kind not in KINDS:
-        raise NotFound(f"no notice {kind!r}; notices are {', '.join(KINDS)}")
+        raise NotFound("no notice %(kind)s; notices are %(kinds)s", kind=repr(kind), kinds=", ".join(KINDS))
     view = cases.get_case(ctx, actor, case_id)
     if kind not in applicable_notices(view):
-        raise NotFound(f"case {view['number']} has no {kind} notice")
+        raise NotFound("case %(case)s has no %(kind)s notice", case=view["number"], kind=Term(kind, "notice"))
     with ctx.read() as session:
         row = session.get(CaseRecord, case_id)
         hall = ctx.refs.hall(session)
@@ -116,7 +117,7 @@ def queue_receipt(ctx: HallContext, actor: Actor, case_id: int, printer, *, host
         s = uow.session
         row = s.get(CaseRecord, case_id)
         if row is None:
-            raise NotFound(f"no case with id {case_id}")
+            raise NotFound("no case with id %(case_id)s", case_id=case_id)
         hall = ctx.refs.hall(s)
         tz = cases._tz(ctx, s)
         window = s.get(Window, row.window_id) if row.window_id else None

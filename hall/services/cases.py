@@ -20,6 +20,7 @@ from hall.domain import cases as rules
 from hall.domain.calendar import WorkingCalendar
 from hall.domain.cases import Case, CaseStatus, CaseType, ClosingCode, StepAction, StepName
 from hall.domain.deadlines import CaseRuleError, ItemClass, Pause, PauseKind, validate_catalogue_limits
+from hall.domain.refusal import Term
 from hall.domain.warnings import Signal, WarningPolicy, evaluate_case
 from hall.services import personal_data
 from hall.services.actors import WINDOW_OVERSEERS, Actor
@@ -61,9 +62,10 @@ _MAX_TEXT = 2000
 def _int_id(value, what: str) -> int:
     """An id given in a body: an integer naming something that may exist."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"{what} must be an integer")
+        raise Invalid("%(what)s must be an integer", what=what)
     if not 0 < value <= MAX_ID:
-        raise NotFound(f"no {what.removesuffix('_id').replace('_', ' ')} with id {value}")
+        raise NotFound("no %(thing)s with id %(id)s",
+                       thing=Term(what.removesuffix("_id").replace("_", " "), "thing"), id=value)
     return value
 
 
@@ -72,11 +74,11 @@ def _text(value, what: str, *, required: bool = False, limit: int = _MAX_TEXT) -
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(f"{what} must be a string")
+        raise Invalid("%(what)s must be a string", what=what)
     if len(value) > limit:
-        raise Invalid(f"{what} is longer than {limit} characters")
+        raise Invalid("%(what)s is longer than %(limit)s characters", what=what, limit=limit)
     if required and not value.strip():
-        raise Invalid(f"{what} is required")
+        raise Invalid("%(what)s is required", what=what)
     return value
 
 
@@ -85,19 +87,18 @@ def _date(value, what: str, default: date) -> date:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise Invalid(f"{what} must be a date YYYY-MM-DD")
+        raise Invalid("%(what)s must be a date YYYY-MM-DD", what=what)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"{what} must be a date YYYY-MM-DD, not {value!r}") from None
+        raise Invalid("%(what)s must be a date YYYY-MM-DD, not %(value)s", what=what, value=repr(value)) from None
 
 
 def _refused(exc: CaseRuleError) -> Invalid | Conflict:
     """A refused rule as a service error: a missing written text is invalid input, the rest a conflict."""
-    message = str(exc)
-    if message.endswith(" is required") or "needs a written reason" in message:
-        return Invalid(message)
-    return Conflict(message)
+    if exc.template.endswith(" is required") or "needs a written reason" in exc.template:
+        return Invalid.of(exc)
+    return Conflict.of(exc)
 
 
 def _apply(fn: Callable[..., Case], *args, **kwargs) -> Case:
@@ -177,7 +178,7 @@ def _load(uow: UnitOfWork, case_id: int) -> tuple[CaseRecord, Case]:
         stmt = stmt.with_for_update(of=CaseRecord)
     row = uow.session.execute(stmt).unique().scalar_one_or_none()
     if row is None:
-        raise NotFound(f"no case with id {case_id}")
+        raise NotFound("no case with id %(case_id)s", case_id=case_id)
     return row, case_codec.decode(row.record)
 
 
@@ -207,14 +208,14 @@ def _check_may_act(session: Session, actor: Actor, row: CaseRecord, case: Case, 
     if actor.role in WINDOW_OVERSEERS:
         return
     if actor.role != "clerk":
-        raise Forbidden(f"a {actor.role} does not handle cases")
+        raise Forbidden("a %(role)s does not handle cases", role=Term(actor.role, "role"))
     step = rules.current_step(case)
     allowed = {case.department, *departments}
     if step is not None:
         allowed.add(step.department)
     if _staff_department(session, actor) in allowed or _holds_window(session, actor, row.window_id):
         return
-    raise Forbidden(f"case {row.number} is not handled by your department or window")
+    raise Forbidden("case %(case)s is not handled by your department or window", case=row.number)
 
 
 def _payload(row: CaseRecord) -> dict:
@@ -295,7 +296,7 @@ def _applicant(value, secret: str) -> dict:
         raise Invalid("applicant must be an object with name, kind and id_number or credit_code")
     unknown = set(value) - {"name", "kind", "id_number", "credit_code"}
     if unknown:
-        raise Invalid(f"unknown applicant field(s): {', '.join(sorted(unknown))}")
+        raise Invalid("unknown applicant field(s): %(unknown)s", unknown=", ".join(sorted(unknown)))
     kind = value.get("kind", "person")
     if kind not in _APPLICANT_KINDS:
         raise Invalid("applicant.kind must be person or organisation")
@@ -303,13 +304,15 @@ def _applicant(value, secret: str) -> dict:
     field = "id_number" if kind == "person" else "credit_code"
     other = "credit_code" if kind == "person" else "id_number"
     if value.get(other) is not None:
-        who = "a person" if kind == "person" else "an organisation"
-        raise Invalid(f"{who} is identified by {field}, not {other}")
+        if kind == "person":
+            raise Invalid("a person is identified by id_number, not credit_code")
+        raise Invalid("an organisation is identified by credit_code, not id_number")
     ident = personal_data.normalise_id(_text(value.get(field), f"applicant.{field}", required=True, limit=64))
     valid = personal_data.valid_id_number if kind == "person" else personal_data.valid_credit_code
     if not valid(ident):
-        what = "resident ID number" if kind == "person" else "unified social credit code"
-        raise Invalid(f"applicant.{field} is not a valid {what}")
+        if kind == "person":
+            raise Invalid("applicant.id_number is not a valid resident ID number")
+        raise Invalid("applicant.credit_code is not a valid unified social credit code")
     keys = personal_data.for_secret(secret)
     return {"applicant_kind": kind, "applicant_name_enc": keys.encrypt_name(name),
             "applicant_name_masked": personal_data.mask_name(name), "applicant_id_hash": keys.id_hash(ident),
@@ -345,7 +348,7 @@ def _received_at(value, now: datetime, tz: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"received_at must be an ISO 8601 moment, not {value!r}") from None
+        raise Invalid("received_at must be an ISO 8601 moment, not %(value)s", value=repr(value)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)  # a paper form gives the hall's local time
     moment = moment.astimezone(tz)
@@ -358,12 +361,12 @@ def _department_codes(session: Session, ids, what: str) -> list[str]:
     if ids is None:
         return []
     if not isinstance(ids, list):
-        raise Invalid(f"{what} must be a list of department ids")
+        raise Invalid("%(what)s must be a list of department ids", what=what)
     codes = []
     for dept_id in ids:
         dept = session.get(Department, _int_id(dept_id, "department_id"))
         if dept is None:
-            raise NotFound(f"no department with id {dept_id}")
+            raise NotFound("no department with id %(department_id)s", department_id=dept_id)
         codes.append(dept.code)
     return codes
 
@@ -378,7 +381,7 @@ def open_case(ctx: HallContext, actor: Actor, *, service_id, applicant, material
     if ticket_id is not None:
         ticket_id = _int_id(ticket_id, "ticket_id")
     if case_type is not None and case_type not in _CASE_TYPES:
-        raise Invalid(f"case_type must be one of {', '.join(_CASE_TYPES)}")
+        raise Invalid("case_type must be one of %(case_types)s", case_types=", ".join(_CASE_TYPES))
     if not isinstance(security_sensitive, bool):
         raise Invalid("security_sensitive must be true or false")
     if materials is None:
@@ -393,29 +396,30 @@ def open_case(ctx: HallContext, actor: Actor, *, service_id, applicant, material
         s = uow.session
         item = s.get(ServiceItem, service_id)
         if item is None or not item.active:
-            raise NotFound(f"no service item with id {service_id}")
+            raise NotFound("no service item with id %(service_id)s", service_id=service_id)
         required = list(item.materials or [])
         unknown = [m for m in materials if m not in required]
         if unknown:
-            raise Invalid(f"not among the item's required materials: {', '.join(unknown)}")
+            raise Invalid("not among the item's required materials: %(unknown)s", unknown=", ".join(unknown))
         missing = [m for m in required if m not in materials]
         kind = _CASE_TYPES[case_type] if case_type else (CaseType.SUPPLEMENT if missing
                                                          else _CASE_TYPES.get(item.case_type, CaseType.PROMISED))
         if missing and kind not in (CaseType.SUPPLEMENT, CaseType.RETURNED):
-            raise Invalid(f"materials are missing ({', '.join(missing)}): open a supplement case, which tells "
-                          "the applicant everything missing at once (一次性告知)")
+            raise Invalid("materials are missing (%(missing)s): open a supplement case, which tells "
+                          "the applicant everything missing at once (一次性告知)", missing=", ".join(missing))
         window = s.get(Window, window_id) if window_id is not None else None
         if window_id is not None and window is None:
-            raise NotFound(f"no window with id {window_id}")
+            raise NotFound("no window with id %(window_id)s", window_id=window_id)
         if ticket_id is not None and s.get(Ticket, ticket_id) is None:
-            raise NotFound(f"no ticket with id {ticket_id}")
+            raise NotFound("no ticket with id %(ticket_id)s", ticket_id=ticket_id)
         dept = item.department
         if actor.role not in WINDOW_OVERSEERS:
             holds = window is not None and window.clerk_id == actor.staff_id
             if window is not None and not holds:
-                raise Forbidden(f"window {window.number} is not held by you")
+                raise Forbidden("window %(window)s is not held by you", window=window.number)
             if window is None and _staff_department(s, actor) != dept.code:
-                raise Forbidden(f"{item.name} is handled by {dept.name}, not your department")
+                raise Forbidden("%(service)s is handled by %(department)s, not your department",
+                                service=item.name, department=dept.name)
         co_codes = _department_codes(s, co_departments, "co_departments")
         tz = _tz(ctx, s)
         now = _local_now(uow)
@@ -452,15 +456,18 @@ def record_step(ctx: HallContext, actor: Actor, case_id: int, *, action, opinion
         raise Invalid("action must be pass, return or other")
     opinion = _text(opinion, "opinion")
     if step is not None and step not in {s.value for s in StepName}:
-        raise Invalid("step must be one of " + ", ".join(s.value for s in StepName))
+        raise Invalid("step must be one of %(steps)s", steps=", ".join(s.value for s in StepName))
     if limit_days is not None and (isinstance(limit_days, bool) or not isinstance(limit_days, int)):
         raise Invalid("limit_days must be an integer")
 
     def change(uow, row, case, now):
         current = rules.current_step(case)
         if step is not None and (current is None or current.name.value != step):
-            at = "no step" if current is None else f"the {current.name.value} step"
-            raise Conflict(f"case {case.number} is at {at}, not {step}")
+            if current is None:
+                raise Conflict("case %(case)s is at no step, not %(step)s",
+                               case=case.number, step=Term(step, "case step"))
+            raise Conflict("case %(case)s is at the %(at)s step, not %(step)s",
+                           case=case.number, at=Term(current.name.value, "case step"), step=Term(step, "case step"))
         _require_approver(actor, case)
         new = _apply(rules.record_step, case, now, _handler(actor), _ACTIONS[action], opinion=opinion,
                      next_limit_days=limit_days)
@@ -480,7 +487,7 @@ def supplement(ctx: HallContext, actor: Actor, case_id: int, *, missing=None, co
     if missing is not None and (not isinstance(missing, list) or not all(isinstance(m, str) for m in missing)):
         raise Invalid("missing must be a list of material names")
     if proceed_as is not None and proceed_as not in _CASE_TYPES:
-        raise Invalid(f"proceed_as must be one of {', '.join(_CASE_TYPES)}")
+        raise Invalid("proceed_as must be one of %(case_types)s", case_types=", ".join(_CASE_TYPES))
     reason = _text(reason, "reason")
 
     def change(uow, row, case, now):
@@ -514,7 +521,7 @@ def handover(ctx: HallContext, actor: Actor, case_id: int, *, department_id, lim
     def change(uow, row, case, now):
         dept = uow.session.get(Department, department_id)
         if dept is None:
-            raise NotFound(f"no department with id {department_id}")
+            raise NotFound("no department with id %(department_id)s", department_id=department_id)
         _require_approver(actor, case)
         new = _apply(rules.hand_over, case, now, _handler(actor), dept.code, limit_days=limit_days,
                      opinion=opinion)
@@ -527,7 +534,7 @@ def pause(ctx: HallContext, actor: Actor, case_id: int, *, kind, reason, start=N
           approved_by=None) -> dict:
     """特别程序: pause the clock (hearing, site check, testing, expert review) or grant an extension."""
     if kind not in _PAUSE_KINDS:
-        raise Invalid("kind must be one of " + ", ".join(_PAUSE_KINDS))
+        raise Invalid("kind must be one of %(kinds)s", kinds=", ".join(_PAUSE_KINDS))
     reason = _text(reason, "reason", required=True)
     approved_by = _text(approved_by, "approved_by", limit=100)
     pause_kind = _PAUSE_KINDS[kind]
@@ -544,7 +551,7 @@ def pause(ctx: HallContext, actor: Actor, case_id: int, *, kind, reason, start=N
             try:
                 Pause(pause_kind, first, last, reason, approved_by or _handler(actor))
             except CaseRuleError as exc:
-                raise Invalid(str(exc)) from exc
+                raise Invalid.of(exc) from exc
             new = _apply(rules.request_extension, case, calendar, first, last, reason,
                          approved_by or _handler(actor))
             granted = new.late_extension_requests == case.late_extension_requests
@@ -552,7 +559,7 @@ def pause(ctx: HallContext, actor: Actor, case_id: int, *, kind, reason, start=N
         try:
             item = Pause(pause_kind, first, last, reason, approved_by)
         except CaseRuleError as exc:
-            raise Invalid(str(exc)) from exc
+            raise Invalid.of(exc) from exc
         new = _apply(rules.add_pause, case, calendar, item)
         return new, {"kind": kind, "start": first.isoformat(), "end": None if last is None else last.isoformat()}
 
@@ -565,8 +572,8 @@ def resume(ctx: HallContext, actor: Actor, case_id: int, *, end=None) -> dict:
         last = _date(end, "end", now.date())
         running = [p for p in case.pauses if p.end is None]
         if running and last < running[0].start:
-            raise Invalid(f"a pause cannot end ({last.isoformat()}) before it starts "
-                          f"({running[0].start.isoformat()})")
+            raise Invalid("a pause cannot end (%(end)s) before it starts (%(start)s)",
+                          end=last.isoformat(), start=running[0].start.isoformat())
         return _apply(rules.end_pause, case, last), {"end": last.isoformat()}
 
     return _change(ctx, actor, case_id, "case.resumed", change)
@@ -590,10 +597,10 @@ def finish(ctx: HallContext, actor: Actor, case_id: int, *, opinion=None, forwar
         while new.closing is None:
             step = rules.current_step(new)
             if step is None:
-                raise Conflict(f"case {case.number} has no step in progress")
+                raise Conflict("case %(case)s has no step in progress", case=case.number)
             if step.name is not StepName.FINISH and case.case_type is not CaseType.IMMEDIATE:
-                raise Conflict(f"case {case.number} is at the {step.name.value} step; "
-                               "record each step before finishing")
+                raise Conflict("case %(case)s is at the %(step)s step; record each step before finishing",
+                               case=case.number, step=Term(step.name.value, "case step"))
             _require_approver(actor, new)
             new = _apply(rules.record_step, new, now, _handler(actor), StepAction.PASS,
                          opinion=opinion if step.name is StepName.FINISH else "")
@@ -644,7 +651,7 @@ def opinion(ctx: HallContext, actor: Actor, case_id: int, *, department_id, cons
     with ctx.read() as session:
         dept = session.get(Department, department_id)
         if dept is None:
-            raise NotFound(f"no department with id {department_id}")
+            raise NotFound("no department with id %(department_id)s", department_id=department_id)
         code = dept.code
     if actor.role not in WINDOW_OVERSEERS:
         with ctx.read() as session:
@@ -728,7 +735,7 @@ def get_case(ctx: HallContext, actor: Actor, case_id: int) -> dict:
     with ctx.read() as session:
         row = session.get(CaseRecord, case_id)
         if row is None:
-            raise NotFound(f"no case with id {case_id}")
+            raise NotFound("no case with id %(case_id)s", case_id=case_id)
         return _staff_view(session, ctx, actor, row, case_codec.decode(row.record))
 
 
@@ -739,14 +746,14 @@ def list_cases(ctx: HallContext, actor: Actor, *, status=None, window=None, warn
     ``number`` finds the one case a citizen's receipt or notice names (spaces ignored, any letter case).
     """
     if status is not None and status not in STATUSES:
-        raise Invalid("status must be one of " + ", ".join(STATUSES))
+        raise Invalid("status must be one of %(statuses)s", statuses=", ".join(STATUSES))
     if warning is not None and warning not in WARNINGS:
-        raise Invalid("warning must be one of " + ", ".join(WARNINGS))
+        raise Invalid("warning must be one of %(warnings)s", warnings=", ".join(WARNINGS))
     for value, what in ((limit, "limit"), (offset, "offset")):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise Invalid(f"{what} must be a non-negative integer")
+            raise Invalid("%(what)s must be a non-negative integer", what=what)
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
+        raise Invalid("limit must be between 1 and %(max_page)s", max_page=MAX_PAGE)
     if window is not None:
         window = _int_id(window, "window")
     if number is not None:

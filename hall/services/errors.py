@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Self
 
-class ServiceError(Exception):
-    """A request the hall refuses; `code` names the kind, the message says why."""
+from hall.domain.refusal import Refusal
+
+
+class ServiceError(Refusal, Exception):
+    """A request the hall refuses; `code` names the kind, the message (a template and its values) says why.
+
+    ``Conflict("window %(window)s has no ticket called", window=5)``: ``str()`` is the English
+    sentence; the web layer also says it in the caller's language.
+    """
 
     code = "bad_request"
     status = 400
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Self:
+        """A domain rule's refusal (queue, case, calendar) as this service error, same template and values."""
+        return cls(refusal.template, **refusal.params)
 
 
 class NotFound(ServiceError):

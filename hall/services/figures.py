@@ -28,7 +28,7 @@ def parse_month(value: object) -> date:
     """The first day of a YYYY-MM month, or a clear 422."""
     match = _MONTH.match(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2004:
-        raise Invalid(f"month must be written YYYY-MM (from 2004), not {value!r}")
+        raise Invalid("month must be written YYYY-MM (from 2004), not %(value)s", value=repr(value))
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -51,7 +51,7 @@ def rate_figures(rate: CompletionRate) -> dict:
 def completion(ctx: HallContext, month: date, by: str) -> dict:
     """办结率 for the month starting `month`, grouped `by` window or department."""
     if by not in GROUPINGS:
-        raise Invalid(f"by must be one of {', '.join(GROUPINGS)}")
+        raise Invalid("by must be one of %(groupings)s", groupings=", ".join(GROUPINGS))
     c = CaseRecord.__table__.c
     key = c.window_id if by == "window" else c.department_id
     with ctx.read() as s:

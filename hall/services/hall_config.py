@@ -31,14 +31,15 @@ def validate(config: dict) -> None:
     for service in config.get("services", []):
         code = service.get("code", "?")
         if not valid_prefix(service.get("prefix", "")):
-            raise Invalid(f"service {code}: the ticket prefix must be one capital letter")
+            raise Invalid("service %(code)s: the ticket prefix must be one capital letter", code=code)
         promised, statutory = service.get("promised_days", 0), service.get("statutory_days", 1)
         if promised >= statutory:
-            raise Invalid(f"service {code}: the promised limit ({promised} working days) must be shorter than "
-                          f"the statutory one ({statutory})")
+            raise Invalid("service %(code)s: the promised limit (%(promised)s working days) must be shorter than "
+                          "the statutory one (%(statutory)s)", code=code, promised=promised, statutory=statutory)
     for staff in config.get("staff", []):
         if staff.get("role") not in STAFF_ROLES:
-            raise Invalid(f"staff {staff.get('username')}: unknown role {staff.get('role')!r}")
+            raise Invalid("staff %(username)s: unknown role %(role)s",
+                          username=staff.get("username"), role=repr(staff.get("role")))
 
 
 def _apply(obj: Any, values: dict, fields: tuple[str, ...]) -> bool:

@@ -30,11 +30,11 @@ def record_result(ctx: HallContext, actor: Actor, job_id, result, *, final: bool
     if isinstance(job_id, bool) or not isinstance(job_id, int):
         raise Invalid("job_id must be an integer")
     if result not in RESULTS:
-        raise Invalid(f"result must be one of {', '.join(RESULTS)}")
+        raise Invalid("result must be one of %(results)s", results=", ".join(RESULTS))
     with ctx.unit_of_work(actor.label) as uow:
         job = uow.session.get(PrintJob, job_id)
         if job is None:
-            raise NotFound(f"no print job {job_id}")
+            raise NotFound("no print job %(job_id)s", job_id=job_id)
         if job.status != "pending":
             return job.status
         job.last_result = f"{result}: {detail}"[:200]
@@ -88,7 +88,7 @@ def record_health(ctx: HallContext, actor: Actor, printer, status, detail: str =
     if not isinstance(printer, str) or not printer or len(printer) > 64:
         raise Invalid("printer must be a printer name")
     if status not in HEALTH_STATES:
-        raise Invalid(f"status must be one of {', '.join(HEALTH_STATES)}")
+        raise Invalid("status must be one of %(states)s", states=", ".join(HEALTH_STATES))
     key = (str(ctx.engine.url), printer)
     if _last_health.get(key) == status:
         return False

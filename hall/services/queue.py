@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hall.domain import queue as rules
 from hall.domain.numbering import format_number, hall_day
 from hall.domain.queue import TicketStatus, WindowState
+from hall.domain.refusal import Term
 from hall.services import stats
 from hall.services.actors import DESK_ROLES, WINDOW_OVERSEERS, Actor
 from hall.services.context import HallContext, UnitOfWork
@@ -107,7 +108,7 @@ def issue_ticket(ctx: HallContext, actor: Actor, service_id, *, priority=False, 
     if isinstance(service_id, bool) or not isinstance(service_id, int):
         raise Invalid("service_id must be an integer")
     if not 0 < service_id <= MAX_ID:
-        raise NotFound(f"no service item with id {service_id}")
+        raise NotFound("no service item with id %(service_id)s", service_id=service_id)
     if not isinstance(priority, bool):
         raise Invalid("priority must be true or false")
     if idempotency_key is not None and (not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 128):
@@ -141,7 +142,7 @@ def _issue(ctx: HallContext, actor: Actor, service_id: int, priority: bool, key:
         s = uow.session
         service = ctx.refs.service(s, service_id)
         if service is None or not service.active:
-            raise NotFound(f"no service item with id {service_id}")
+            raise NotFound("no service item with id %(service_id)s", service_id=service_id)
         hall = ctx.refs.hall(s)
         day = hall_day(uow.now, ZoneInfo(hall.timezone))
         seq = _next_seq(s, service.prefix, day, ctx.postgres)
@@ -199,9 +200,9 @@ def get_ticket(ctx: HallContext, ticket_id: int, *, issued_by: str | None = None
     with ctx.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"no ticket with id {ticket_id}")
+            raise NotFound("no ticket with id %(ticket_id)s", ticket_id=ticket_id)
         if issued_by is not None and ticket.issuer_device_id != issued_by:
-            raise Forbidden(f"ticket {ticket_id} was not issued by this device")
+            raise Forbidden("ticket %(ticket_id)s was not issued by this device", ticket_id=ticket_id)
         return with_position(session, ticket, ctx.settings.public_url)
 
 
@@ -227,16 +228,16 @@ def _window_for(uow: UnitOfWork, actor: Actor, window_id: int, *, lock: bool = T
         stmt = stmt.with_for_update(of=Window)
     window = uow.session.execute(stmt).unique().scalar_one_or_none()
     if window is None:
-        raise NotFound(f"no window with id {window_id}")
+        raise NotFound("no window with id %(window_id)s", window_id=window_id)
     if actor.is_staff and actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
-        raise Forbidden(f"window {window.number} is not held by you")
+        raise Forbidden("window %(window)s is not held by you", window=window.number)
     return window
 
 
 def _current(uow: UnitOfWork, window: Window) -> Ticket:
     ticket = uow.session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
     if ticket is None:
-        raise Conflict(f"window {window.number} has no ticket called")
+        raise Conflict("window %(window)s has no ticket called", window=window.number)
     return ticket
 
 
@@ -244,7 +245,7 @@ def _guard(current, target: TicketStatus, action: str) -> None:
     try:
         rules.check_transition(current, target, action)
     except rules.QueueError as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict.of(exc) from exc
 
 
 def _services_of(session: Session, window_id: int) -> list[int]:
@@ -264,11 +265,13 @@ def call_next(ctx: HallContext, actor: Actor, window_id: int) -> dict | None:
         s = uow.session
         window = _window_for(uow, actor, window_id)
         if window.state != WindowState.OPEN:
-            raise Conflict(f"window {window.number} is {window.state}; open or resume it first")
+            raise Conflict("window %(window)s is %(state)s; open or resume it first",
+                           window=window.number, state=Term(window.state, "window state"))
         if window.current_ticket_id:
             current = s.get(Ticket, window.current_ticket_id)
             if current is not None and current.status == TicketStatus.CALLED:
-                raise Conflict(f"{current.number} is still called: start serving it or mark it no-show first")
+                raise Conflict("%(ticket)s is still called: start serving it or mark it no-show first",
+                               ticket=current.number)
             if current is not None and current.status == TicketStatus.SERVING:
                 _finish(uow, window, current)
         service_ids = _services_of(s, window.id)
@@ -311,10 +314,12 @@ def recall(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         window = _window_for(uow, actor, window_id)
         ticket = _current(uow, window)
         if ticket.status != TicketStatus.CALLED:
-            raise Conflict(f"only a called ticket can be recalled; {ticket.number} is {ticket.status}")
+            raise Conflict("only a called ticket can be recalled; %(ticket)s is %(status)s",
+                           ticket=ticket.number, status=Term(ticket.status, "ticket status"))
         limit = uow.ctx.refs.hall(uow.session).recall_limit
         if not rules.may_recall(ticket.recalls, limit):
-            raise Conflict(f"{ticket.number} was recalled {ticket.recalls} times (the limit); mark it no-show")
+            raise Conflict("%(ticket)s was recalled %(recalls)s times (the limit); mark it no-show",
+                           ticket=ticket.number, recalls=ticket.recalls)
         ticket.recalls += 1
         uow.record("ticket.called", _called_payload(ticket, window, {}))
         uow.commit()
@@ -329,7 +334,8 @@ def no_show(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         _guard(ticket.status, TicketStatus.NO_SHOW, "mark no-show")
         limit = uow.ctx.refs.hall(uow.session).recall_limit
         if not rules.may_mark_no_show(ticket.recalls, limit):
-            raise Conflict(f"recall {ticket.number} {limit - ticket.recalls} more time(s) before marking no-show")
+            raise Conflict("recall %(ticket)s %(times)s more time(s) before marking no-show",
+                           ticket=ticket.number, times=limit - ticket.recalls)
         ticket.status, ticket.no_show_at = TicketStatus.NO_SHOW, uow.now
         window.current_ticket_id = None
         uow.record("ticket.no_show", {"ticket_id": ticket.id, "number": ticket.number, "window_id": window.id,
@@ -378,9 +384,11 @@ def transfer(ctx: HallContext, actor: Actor, window_id: int, *, service_id=None,
         raise Invalid("give service_id or window_id to transfer to")
     for name, value in (("service_id", service_id), ("window_id", to_window_id)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise Invalid(f"{name} must be an integer")
+            raise Invalid("%(name)s must be an integer", name=name)
         if value is not None and not 0 < value <= MAX_ID:
-            raise NotFound(f"no {'service item' if name == 'service_id' else 'window'} with id {value}")
+            if name == "service_id":
+                raise NotFound("no service item with id %(service_id)s", service_id=value)
+            raise NotFound("no window with id %(window_id)s", window_id=value)
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         window = _window_for(uow, actor, window_id)
@@ -390,17 +398,17 @@ def transfer(ctx: HallContext, actor: Actor, window_id: int, *, service_id=None,
         if to_window_id is not None:
             target_window = s.get(Window, to_window_id)
             if target_window is None:
-                raise NotFound(f"no window with id {to_window_id}")
+                raise NotFound("no window with id %(window_id)s", window_id=to_window_id)
             if target_window.id == window.id:
                 raise Invalid("a ticket cannot be transferred to the window it is at")
         new_service_id = ticket.service_id
         if service_id is not None:
             service = s.get(ServiceItem, service_id)
             if service is None or not service.active:
-                raise NotFound(f"no service item with id {service_id}")
+                raise NotFound("no service item with id %(service_id)s", service_id=service_id)
             new_service_id = service.id
         if target_window is not None and service_id is not None and new_service_id not in _services_of(s, target_window.id):
-            raise Invalid(f"window {target_window.number} does not serve that service")
+            raise Invalid("window %(window)s does not serve that service", window=target_window.number)
         old_service = ticket.service_id
         ticket.status, ticket.service_id = TicketStatus.WAITING, new_service_id
         ticket.target_window_id = target_window.id if target_window else None
@@ -426,12 +434,14 @@ def reinstate(ctx: HallContext, actor: Actor, ticket_id) -> dict:
         s = uow.session
         ticket = s.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"no ticket with id {ticket_id}")
+            raise NotFound("no ticket with id %(ticket_id)s", ticket_id=ticket_id)
         if ticket.status != TicketStatus.NO_SHOW:
-            raise Conflict(f"only a no-show ticket can be reinstated; {ticket.number} is {ticket.status}")
+            raise Conflict("only a no-show ticket can be reinstated; %(ticket)s is %(status)s",
+                           ticket=ticket.number, status=Term(ticket.status, "ticket status"))
         hall = ctx.refs.hall(s)
         if not rules.may_reinstate(ticket.no_show_at, uow.now, timedelta(minutes=hall.reinstate_minutes)):
-            raise Conflict(f"{ticket.number} was marked no-show more than {hall.reinstate_minutes} minutes ago")
+            raise Conflict("%(ticket)s was marked no-show more than %(minutes)s minutes ago",
+                           ticket=ticket.number, minutes=hall.reinstate_minutes)
         queue_times = list(s.execute(
             select(Ticket.queued_at).where(IS_WAITING, Ticket.service_id == ticket.service_id,
                                            Ticket.priority == ticket.priority)
@@ -477,7 +487,7 @@ def window_queue(ctx: HallContext, window_id: int, limit: int = 20) -> dict:
     with ctx.read() as s:
         window = s.get(Window, window_id)
         if window is None:
-            raise NotFound(f"no window with id {window_id}")
+            raise NotFound("no window with id %(window_id)s", window_id=window_id)
         service_ids = _services_of(s, window.id)
         mine = or_(and_(Ticket.service_id.in_(service_ids), Ticket.target_window_id.is_(None)),
                    Ticket.target_window_id == window.id)

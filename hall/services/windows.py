@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from hall.domain.queue import TicketStatus, WindowState
+from hall.domain.refusal import Term
 from hall.services.actors import WINDOW_OVERSEERS, Actor
 from hall.services.context import HallContext
 from hall.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -76,7 +77,7 @@ def _load(session, window_id: int) -> Window:
         raise Invalid("window id must be an integer")
     window = session.get(Window, window_id)
     if window is None:
-        raise NotFound(f"no window with id {window_id}")
+        raise NotFound("no window with id %(window_id)s", window_id=window_id)
     return window
 
 
@@ -84,7 +85,7 @@ def _held(session, actor: Actor, window_id: int) -> Window:
     """The window, if the actor holds it (or oversees every window)."""
     window = _load(session, window_id)
     if actor.role not in WINDOW_OVERSEERS and window.clerk_id != actor.staff_id:
-        raise Forbidden(f"window {window.number} is not held by you")
+        raise Forbidden("window %(window)s is not held by you", window=window.number)
     return window
 
 
@@ -101,11 +102,12 @@ def open_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         s = uow.session
         window = _load(s, window_id)
         if window.clerk_id not in (None, actor.staff_id) and window.state != WindowState.CLOSED:
-            raise Conflict(f"window {window.number} is held by {window.clerk.name}; they must close it first")
+            raise Conflict("window %(window)s is held by %(clerk)s; they must close it first",
+                           window=window.number, clerk=window.clerk.name)
         held = s.execute(select(Window).where(Window.clerk_id == actor.staff_id, Window.id != window.id,
                                               Window.state != WindowState.CLOSED)).unique().scalars().first()
         if held is not None:
-            raise Conflict(f"you hold window {held.number}; close it first")
+            raise Conflict("you hold window %(window)s; close it first", window=held.number)
         window.clerk_id, window.state, window.pause_reason = actor.staff_id, WindowState.OPEN, None
         s.flush()
         s.refresh(window)
@@ -122,7 +124,8 @@ def close_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         if window.current_ticket_id:
             ticket = s.get(Ticket, window.current_ticket_id)
             if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
-                raise Conflict(f"finish, transfer or mark no-show {ticket.number} before closing the window")
+                raise Conflict("finish, transfer or mark no-show %(ticket)s before closing the window",
+                               ticket=ticket.number)
         window.state, window.clerk_id, window.pause_reason, window.current_ticket_id = \
             WindowState.CLOSED, None, None, None
         uow.record("window.closed", {"window_id": window.id})
@@ -136,12 +139,13 @@ def pause_window(ctx: HallContext, actor: Actor, window_id: int, reason) -> dict
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid("a pause needs a reason")
     if len(reason) > MAX_REASON:
-        raise Invalid(f"the reason is longer than {MAX_REASON} characters")
+        raise Invalid("the reason is longer than %(limit)s characters", limit=MAX_REASON)
     with ctx.unit_of_work(actor.label) as uow:
         s = uow.session
         window = _held(s, actor, window_id)
         if window.state != WindowState.OPEN:
-            raise Conflict(f"window {window.number} is {window.state}; only an open window can pause")
+            raise Conflict("window %(window)s is %(state)s; only an open window can pause",
+                           window=window.number, state=Term(window.state, "window state"))
         window.state, window.pause_reason = WindowState.PAUSED, reason.strip()
         uow.record("window.paused", {"window_id": window.id, "reason": window.pause_reason})
         uow.commit()
@@ -154,7 +158,8 @@ def resume_window(ctx: HallContext, actor: Actor, window_id: int) -> dict:
         s = uow.session
         window = _held(s, actor, window_id)
         if window.state != WindowState.PAUSED:
-            raise Conflict(f"window {window.number} is {window.state}, not paused")
+            raise Conflict("window %(window)s is %(state)s, not paused",
+                           window=window.number, state=Term(window.state, "window state"))
         window.state, window.pause_reason = WindowState.OPEN, None
         uow.record("window.resumed", {"window_id": window.id})
         uow.commit()

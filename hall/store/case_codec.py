@@ -26,6 +26,7 @@ from hall.domain.cases import (
     SupplementRound,
 )
 from hall.domain.deadlines import Pause, PauseKind, TimeLimits
+from hall.domain.refusal import Refusal
 
 __all__ = ["encode", "decode", "CodecError", "VERSION"]
 
@@ -62,8 +63,8 @@ def _builder(cls):
 _Case, _Step, _Round, _Co, _Closing = (_builder(c) for c in (Case, Step, SupplementRound, CoDepartment, Closing))
 
 
-class CodecError(ValueError):
-    """A stored case record that cannot be read back."""
+class CodecError(Refusal, ValueError):
+    """A stored case record that cannot be read back (template and values, see Refusal)."""
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -123,9 +124,9 @@ def decode(text: str) -> Case:
         (version, number, case_type, department, received_at, limits, status, clock_base, workflow,
          steps, pauses, rounds, cos, closing, security, decided_on, no_show_on, late, review) = _loads(text)
     except (ValueError, TypeError) as exc:
-        raise CodecError(f"not a stored case record: {exc}") from exc
+        raise CodecError("not a stored case record: %(error)s", error=str(exc)) from exc
     if version != VERSION:
-        raise CodecError(f"unknown case record version {version!r}")
+        raise CodecError("unknown case record version %(version)s", version=repr(version))
     return _Case(
         number,
         _CASE_TYPES[case_type],

@@ -9,6 +9,7 @@ from hall.services.actors import DESK_ROLES, STAFF_ROLES
 from hall.services.errors import Invalid, ServiceError
 from hall.web.auth import Unauthorized, requires
 from hall.web.extensions import hall
+from hall.web.refusals import refusal_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Ids in paths are capped at the largest PostgreSQL integer: a larger one names nothing (404).
@@ -28,19 +29,14 @@ def body(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> d
         raise Invalid("the body must be a JSON object")
     missing = [name for name in required if name not in data]
     if missing:
-        raise Invalid(f"missing field(s): {', '.join(missing)}")
+        raise Invalid("missing field(s): %(missing)s", missing=", ".join(missing))
     unknown = set(data) - set(required) - set(optional)
     if unknown:
-        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise Invalid("unknown field(s): %(unknown)s", unknown=", ".join(sorted(unknown)))
     return data
 
 
-def error_response(exc: ServiceError):
-    """A service error as the API's JSON error."""
-    return jsonify({"error": {"code": exc.code, "message": str(exc)}}), exc.status
-
-
-bp.register_error_handler(ServiceError, error_response)
+bp.register_error_handler(ServiceError, refusal_response)
 
 
 @bp.get("/services")
@@ -176,7 +172,7 @@ def _query(name: str) -> str:
     """A required query parameter, or a clear 422."""
     value = request.args.get(name)
     if value is None or value == "":
-        raise Invalid(f"missing query parameter {name}")
+        raise Invalid("missing query parameter %(name)s", name=name)
     return value
 
 
@@ -196,7 +192,7 @@ def deadline(actor):
     received = calendar.parse_day(_query("received"), "received")
     days = _query("days")
     if not days.isdigit():
-        raise Invalid(f"days must be a whole number of working days, not {days!r}")
+        raise Invalid("days must be a whole number of working days, not %(days)s", days=repr(days))
     return jsonify(calendar.deadline(hall(), received, int(days)))
 
 

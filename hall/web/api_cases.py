@@ -6,12 +6,13 @@ from flask import Blueprint, jsonify, request
 
 from hall.services import case_documents, cases
 from hall.services.errors import Invalid, ServiceError
-from hall.web.api import ALL_STAFF, WINDOW_STAFF, body, error_response
+from hall.web.api import ALL_STAFF, WINDOW_STAFF, body
 from hall.web.auth import requires
 from hall.web.extensions import hall
+from hall.web.refusals import refusal_response
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1")
-bp.register_error_handler(ServiceError, error_response)
+bp.register_error_handler(ServiceError, refusal_response)
 
 #: Staff who handle cases: clerks on their department's or window's cases, leads and above on any.
 CASE_STAFF = WINDOW_STAFF
@@ -39,9 +40,9 @@ def open_case(actor):
 def list_cases(actor):
     """Cases by status, window, warning or case number, most urgent first, a page at a time."""
     args = request.args
-    unknown = set(args) - {"status", "window", "warning", "number", "limit", "offset"}
+    unknown = set(args) - {"status", "window", "warning", "number", "limit", "offset", "lang"}
     if unknown:
-        raise Invalid(f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        raise Invalid("unknown parameter(s): %(unknown)s", unknown=", ".join(sorted(unknown)))
     numbers = {}
     for name, default in (("window", None), ("limit", 50), ("offset", 0)):
         value = args.get(name)
@@ -49,7 +50,7 @@ def list_cases(actor):
             numbers[name] = default
             continue
         if not value.isdigit():
-            raise Invalid(f"{name} must be a non-negative integer")
+            raise Invalid("%(name)s must be a non-negative integer", name=name)
         numbers[name] = int(value)
     return jsonify(cases.list_cases(hall(), actor, status=args.get("status") or None,
                                     warning=args.get("warning") or None, number=args.get("number"), **numbers))

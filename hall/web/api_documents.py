@@ -6,12 +6,13 @@ from flask import Blueprint, Response, jsonify, request
 
 from hall.services import case_documents
 from hall.services.errors import ServiceError
-from hall.web.api import WINDOW_STAFF, body, error_response
+from hall.web.api import WINDOW_STAFF, body
 from hall.web.auth import requires
 from hall.web.extensions import hall
+from hall.web.refusals import refusal_response
 
 bp = Blueprint("api_documents", __name__, url_prefix="/api/v1")
-bp.register_error_handler(ServiceError, error_response)
+bp.register_error_handler(ServiceError, refusal_response)
 
 CASE = "/cases/<int(max=2147483647):case_id>"
 #: Who prints a case's papers: the staff who open cases.

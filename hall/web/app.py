@@ -15,6 +15,7 @@ from hall.services.context import Clock, HallContext
 from hall.services.errors import ServiceError
 from hall.web import i18n
 from hall.web.extensions import babel, login_manager, socketio
+from hall.web.refusals import http_error_body, refusal_response
 
 log = logging.getLogger(__name__)
 
@@ -79,20 +80,18 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    @app.errorhandler(ServiceError)
-    def _service_error(exc: ServiceError):
-        return jsonify({"error": {"code": exc.code, "message": str(exc)}}), exc.status
+    app.register_error_handler(ServiceError, refusal_response)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             code = HTTP_CODES.get(exc.code or 500, "error")
-            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
+            return jsonify(http_error_body(exc.code or 500, code, exc.description)), exc.code
         return exc
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unexpected error on %s", request.path)
         if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": "internal", "message": "internal error"}}), 500
+            return jsonify(http_error_body(500, "internal", "internal error")), 500
         return "internal error", 500

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_user, logout_user
 
+from hall.domain.refusal import Term
 from hall.services import access
 from hall.services.actors import Actor
 from hall.services.errors import Forbidden, ServiceError
@@ -67,7 +68,7 @@ def requires(*, roles: tuple[str, ...] = (), devices: tuple[str, ...] = ()):
                 raise Unauthorized("log in or send a valid bearer token")
             allowed = (actor.is_staff and actor.role in roles) or (actor.kind == "device" and actor.role in devices)
             if not allowed:
-                raise Forbidden(f"a {actor.role} may not do this")
+                raise Forbidden("a %(role)s may not do this", role=Term(actor.role, "role"))
             if g.get("by_cookie") and request.method in ("POST", "PUT", "PATCH", "DELETE") \
                     and request.mimetype != "application/json":
                 raise Forbidden("staff pages must send JSON (Content-Type: application/json)")

@@ -10,8 +10,9 @@ from hall.services.queue import MAX_ID
 from hall.services.windows import MAX_REASON
 from hall.web.api import ADMIN, ALL_STAFF, DESK_STAFF, DEVICES, FIGURE_STAFF, WINDOW_STAFF
 from hall.web.api_documents import DOCUMENT_STAFF
+from hall.web.i18n import LANGUAGES
 
-#: Every error code the API answers with, in `{"error": {"code", "message"}}`.
+#: Every error code the API answers with, in `{"error": {"code", "message", "localized_message"}}`.
 ERROR_CODES = ("bad_request", "validation_error", "unauthorized", "forbidden", "not_found", "method_not_allowed",
                "conflict", "too_large", "internal")
 ERROR_TEXT = {
@@ -85,8 +86,15 @@ def _schemas() -> dict:
     ticket_status = string("waiting → called → serving → finished, or no_show / abandoned.",
                            enum=[s.value for s in TicketStatus])
     return {
-        "Error": obj({"error": obj({"code": string(enum=list(ERROR_CODES)), "message": string("Why, for people.")})},
-                     description="Every 4xx/5xx answer of /api/v1."),
+        "Error": obj({"error": obj({
+            "code": string("What kind of refusal, for programs.", enum=list(ERROR_CODES)),
+            "message": string("Why, for people, in English; its wording is stable.",
+                              examples=["window 5 has no ticket called"]),
+            "localized_message": string(
+                "The same in the caller's language: Chinese (zh_CN) unless the request asks for English with "
+                "`?lang=en` or the `hall_lang` cookie. For showing to people, not for parsing.",
+                examples=["5 号窗口没有已叫的号"]),
+        })}, description="Every 4xx/5xx answer of /api/v1."),
         "Ticket": obj({
             "id": an_id(), "number": string("The number called and printed, e.g. A012.", examples=["A012"]),
             "service_id": an_id(), "priority": boolean("Priority ticket (elderly, disabled, soldiers, late pregnancy)."),
@@ -265,6 +273,12 @@ def _id_param(name: str, what: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": f"The {what}'s id.", "schema": an_id()}
 
 
+#: Every operation takes ?lang= (what a refusal's localized_message is written in).
+LANG_PARAM = {"name": "lang", "in": "query", "required": False, "schema": string(enum=list(LANGUAGES)),
+              "description": "The caller's language for `localized_message` in an error: zh_CN (the default) or "
+                             "en. Remembered in the `hall_lang` cookie, as the pages do."}
+
+
 def _operation(op_id: str, summary: str, responses: dict, *, roles: tuple[str, ...] | None = (),
                devices: tuple[str, ...] = (), body: str | None = None, body_required: bool = True,
                params: list | None = None, errors: tuple[int, ...] = (), note: str = "") -> dict:
@@ -279,8 +293,7 @@ def _operation(op_id: str, summary: str, responses: dict, *, roles: tuple[str, .
         who = f"Staff roles: {', '.join(roles)}." + (f" Devices: {', '.join(devices)}." if devices else " No device.")
         errors = (401, 403, *errors)
     op["description"] = " ".join(x for x in (note, who) if x)
-    if params:
-        op["parameters"] = params
+    op["parameters"] = [*(params or []), LANG_PARAM]
     if body is not None:
         op["requestBody"] = {"required": body_required, "content": {"application/json": {"schema": ref(body)}}}
         errors = (*errors, 413, 422)
@@ -615,7 +628,9 @@ def spec() -> dict:
             "description": "The REST API of the government service hall: the service catalogue, tickets, "
                            "windows, cases (办件), the live hall state, the working-day calendar and the completion "
                            "figures. Every error is "
-                           "`{\"error\": {\"code\", \"message\"}}` and changes nothing. Who may call an operation "
+                           "`{\"error\": {\"code\", \"message\", \"localized_message\"}}` and changes nothing; "
+                           "`?lang=en` (or the `hall_lang` cookie) asks for English, Chinese is the default. "
+                           "Who may call an operation "
                            "is in its description and in `x-hall-allowed` (staff roles and device kinds).",
         },
         "paths": {**_paths(), **_case_paths()},

@@ -139,7 +139,7 @@ def test_bad_requests_get_a_json_error_and_change_nothing(desk, hall_ctx, who, p
     before = case_counts(hall_ctx)
     response = desk[who].post(path.replace("{id}", str(cid)), payload)
     assert response.status_code == status, response.get_json()
-    assert set(response.get_json()["error"]) == {"code", "message"}
+    assert set(response.get_json()["error"]) == {"code", "message", "localized_message"}
     assert case_counts(hall_ctx) == before
 
 
@@ -184,7 +184,7 @@ def test_find_a_case_by_its_number(desk):
                                                                       "offset": 0}
     for query in ("number=", "number=%20", "number=" + "9" * 65):
         response = clerk.get(f"/cases?{query}")
-        assert response.status_code == 422 and set(response.get_json()["error"]) == {"code", "message"}, query
+        assert response.status_code == 422 and set(response.get_json()["error"]) == {"code", "message", "localized_message"}, query
 
 
 def test_case_status_is_public_and_holds_no_personal_data(desk, anonymous, client):

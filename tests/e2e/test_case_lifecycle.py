@@ -20,7 +20,7 @@ pytestmark = pytest.mark.timeout(300)
 
 NAME = "欧阳明月"
 WINDOW, LEAD_WINDOW = "4", "5"  # both 县国土资源局 (GTJ) windows
-APPROVER_ONLY = "the approve step is signed by the window lead (首席代表) or above"
+APPROVER_ONLY = "批准环节须由首席代表或更高职级签批"  # the server's refusal, in the console's Chinese
 
 
 @pytest.fixture(scope="module")

@@ -135,7 +135,26 @@ def test_an_action_refused_by_the_server_shows_its_message(console, hall):
     expect(message).to_be_visible()
     expect(message).to_have_class(re.compile(r"\berror\b"))
     expect(message).to_contain_text("办结失败")
-    expect(message).to_contain_text("has no ticket called")
+    expect(message).to_contain_text("1号窗口没有已叫的号")  # the server's refusal, in the page's language
+
+
+def test_an_english_console_shows_the_refusal_in_english(browser, console, hall):
+    """The console asks the API in its own language, whatever another tab chose."""
+    clear_window(console)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        log_in(page, hall, "clerk01")
+        page.goto(hall.url + "/console?lang=en")
+        expect(page.locator("#c-window")).to_contain_text("Window 1")
+        page.context.add_cookies([{"name": "hall_lang", "value": "zh_CN", "url": hall.url}])  # another tab's choice
+        page.evaluate("document.querySelector('[data-act=finish]').disabled = false")
+        page.locator("[data-act=finish]").click()
+        message = page.locator("#c-message")
+        expect(message).to_have_class(re.compile(r"\berror\b"))
+        expect(message).to_contain_text("Finish failed: window 1 has no ticket called")
+        expect(message).not_to_contain_text("窗口")
+    finally:
+        page.close()
 
 
 def test_pause_shows_on_the_window_screen_with_the_reason(console, screens):

@@ -41,19 +41,31 @@ export function pageToken() {
   return new URLSearchParams(location.search).get("token") || "";
 }
 
-/** Call the hall's REST API with the page's token; throws the API's error message. */
+/** The page's language as the server names it, "zh_CN" or "en": the server writes it into <html lang>. */
+export function pageLang() {
+  return /^en\b/i.test(document.documentElement.lang || "") ? "en" : "zh_CN";
+}
+
+/**
+ * Call the hall's REST API with the page's token and language; a refusal throws an Error whose
+ * message is the server's localized_message (the page's language), falling back to the English message.
+ * The English text stays on err.englishMessage, the code on err.code, the HTTP status on err.status.
+ */
 export async function api(method, path, body) {
   const headers = { "Accept": "application/json" };
   const token = pageToken();
   if (token) headers["Authorization"] = "Bearer " + token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-                                  credentials: "same-origin" });
+  const url = new URL(path, location.href);
+  if (!url.searchParams.has("lang")) url.searchParams.set("lang", pageLang());
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                                 credentials: "same-origin" });
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
-    const err = new Error((data.error && data.error.message) || res.statusText);
-    err.code = data.error && data.error.code; err.status = res.status;
+    const error = data.error || {};
+    const err = new Error(error.localized_message || error.message || res.statusText);
+    err.code = error.code; err.status = res.status; err.englishMessage = error.message;
     throw err;
   }
   return data;
