@@ -20,13 +20,13 @@ def test_the_catalogues_are_found():
 
 def test_one_english_text_has_one_chinese_translation_across_the_catalogues():
     """A msgid translated two ways would show whichever catalogue was merged last on every page."""
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[tuple[str | None, str], tuple[str, str]] = {}
     clashes = []
     for po, catalogue in _catalogues():
         for message in catalogue:
             if not message.id or not message.string:
                 continue
-            key = message.id if isinstance(message.id, str) else message.id[0]
+            key = (message.context, message.id if isinstance(message.id, str) else message.id[0])  # msgctxt apart
             text = message.string if isinstance(message.string, str) else message.string[0]
             owner = po.parts[-5]
             if key in seen and seen[key][1] != text:
