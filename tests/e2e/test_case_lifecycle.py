@@ -145,6 +145,8 @@ def test_a_promised_case_from_acceptance_to_finish_and_a_returned_one(browser, h
 
     # -- the window lead finds the case by its number and signs; the clerk's dialog follows live ----
     lead = console_at(browser, hall, "lead_gtj", LEAD_WINDOW)
+    # the find field shows what a number looks like here: this department, today in the hall
+    expect(lead.locator("#case-find-number")).to_have_attribute("placeholder", number.rsplit("-", 1)[0] + "-0001")
     lead.fill("#case-find-number", f" {number.lower()} ")
     lead.locator("#case-find button[type=submit]").click()
     expect(lead.locator("#detail-number")).to_have_text(number)

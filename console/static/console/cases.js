@@ -291,6 +291,15 @@ export function createCases(ctx, detail) {
 
   function soon() { clearTimeout(timer); timer = setTimeout(loadList, REFRESH_DELAY_MS); }
 
+  /** An example case number for the find field: this window's department, today in the hall's time zone. */
+  function exampleNumber(w) {
+    const dept = ctx.snap?.departments.find((d) => d.id === w.department_id);
+    if (!dept?.code) return "";
+    const day = new Intl.DateTimeFormat("en-CA", { timeZone: ctx.snap.hall?.timezone || undefined,
+      year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()).replaceAll("-", "");
+    return `${dept.code}-${day}-0001`;
+  }
+
   openBtn.addEventListener("click", open);
   form.addEventListener("submit", submit);
   form.querySelector("[data-cancel]").addEventListener("click", () => dialog.close());
@@ -314,7 +323,7 @@ export function createCases(ctx, detail) {
     render() {
       const w = ctx.myWindow();
       openBtn.disabled = !w || !w.current;
-      if (w && w.id !== shownFor) { shownFor = w.id; soon(); }
+      if (w && w.id !== shownFor) { shownFor = w.id; $("case-find-number").placeholder = exampleNumber(w); soon(); }
       if (!w) shownFor = null;
     },
     reload: soon,
