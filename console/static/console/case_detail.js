@@ -3,7 +3,7 @@
 // decides: a refused action shows its own message, and the dialog re-reads the case after each action
 // and on every live event about it.
 import { localName } from "/static/display/display/windows.js";
-import { applicableNotices, el, longDate, noticeLink, statusText } from "./cases.js";
+import { applicableNotices, el, hallDay, longDate, noticeLink, statusText } from "./cases.js";
 
 const LIVE_DELAY_MS = 200;
 /** The action forms and the /api/v1/cases/<id>/… endpoint each posts to. */
@@ -43,8 +43,8 @@ export function createCaseDetail(ctx, onChanged) {
 
   // -- words and dates ------------------------------------------------------------------------
   const tz = () => ctx.snap?.hall.timezone || undefined;
-  const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: tz() }); // YYYY-MM-DD in the hall
-  const dayOf = (iso) => new Date(iso).toLocaleDateString("sv-SE", { timeZone: tz() });
+  const today = () => hallDay(ctx);
+  const dayOf = (iso) => hallDay(ctx, iso);
   const moment = (iso) => (iso ? new Date(iso).toLocaleString("sv-SE", { timeZone: tz(), year: "numeric",
     month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }) : "—");
   const department = (pick) => ctx.snap?.departments.find(pick);

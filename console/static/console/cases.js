@@ -25,6 +25,11 @@ export function longDate(iso, lang) {
     { year: "numeric", month: "long", day: "numeric", weekday: "short", timeZone: "UTC" });
 }
 
+/** A day as YYYY-MM-DD in the hall's time zone: today, or the day of an ISO moment. */
+export function hallDay(ctx, when = Date.now()) {
+  return new Date(when).toLocaleDateString("sv-SE", { timeZone: ctx.snap?.hall?.timezone || undefined });
+}
+
 /** A new element with its properties and children. */
 export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -295,9 +300,7 @@ export function createCases(ctx, detail) {
   function exampleNumber(w) {
     const dept = ctx.snap?.departments.find((d) => d.id === w.department_id);
     if (!dept?.code) return "";
-    const day = new Intl.DateTimeFormat("en-CA", { timeZone: ctx.snap.hall?.timezone || undefined,
-      year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()).replaceAll("-", "");
-    return `${dept.code}-${day}-0001`;
+    return `${dept.code}-${hallDay(ctx).replaceAll("-", "")}-0001`;
   }
 
   openBtn.addEventListener("click", open);
